@@ -1,0 +1,33 @@
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Networks;
+
+namespace SoftQDistributed.Learner;
+
+/// <summary>
+/// The three networks of soft Q-learning: the soft Q function Q(s, a), its target copy, and the
+/// sampling network a = tanh(f(s, ξ)) with ξ ~ N(0, I) of the action's dimension.
+/// </summary>
+public sealed class SoftQNetworks
+{
+    public SoftQNetworks(int obsDim, int actDim, IReadOnlyList<int> hidden, Rng rng)
+    {
+        ObsDim = obsDim;
+        ActDim = actDim;
+        Q = new Mlp(new MlpShape(obsDim, actDim, hidden, 1, TanhOutput: false));
+        TargetQ = new Mlp(Q.Shape);
+        Policy = new Mlp(new MlpShape(obsDim, actDim, hidden, actDim, TanhOutput: true));
+        Q.InitializeXavier(rng);
+        Policy.InitializeXavier(rng);
+        TargetQ.CopyFrom(Q);
+    }
+
+    public int ObsDim { get; }
+
+    public int ActDim { get; }
+
+    public Mlp Q { get; }
+
+    public Mlp TargetQ { get; }
+
+    public Mlp Policy { get; }
+}

@@ -1,0 +1,137 @@
+using System.Numerics.Tensors;
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.Learner;
+
+/// <summary>
+/// One soft Q-learning training iteration on a minibatch: the soft Bellman step on Q and the amortized
+/// SVGD step on the sampling network, both with gradients taken at the pre-update parameters (as the
+/// reference, which runs both in one session call), then the target network update.
+/// The batch's states are split across <c>threads</c> partitions that run in parallel with one-thread
+/// GEMMs; all randomness is drawn up front on the calling thread, so the result does not depend on the
+/// thread count beyond floating-point summation order. A step allocates nothing.
+/// </summary>
+public sealed class SoftQUpdate : IDisposable
+{
+    private readonly SoftQNetworks _nets;
+    private readonly SoftQSettings _settings;
+    private readonly Rng _rng;
+    private readonly UpdatePartition[] _partitions;
+    private readonly ParallelPartitions _parallel;
+    private readonly Action<int> _runPartition;
+    private readonly float[] _valueActions, _fixedNoise, _updatedNoise;
+    private TransitionBatch? _batch;
+
+    public SoftQUpdate(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, Rng rng, int maxBatchSize, int threads = 1)
+    {
+        settings.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _nets = nets;
+        _settings = settings;
+        _rng = rng;
+        MaxBatchSize = maxBatchSize;
+        int partitions = Math.Min(threads, maxBatchSize);
+        int statesPerPartition = (maxBatchSize + partitions - 1) / partitions;
+        _partitions = new UpdatePartition[partitions];
+        for (int i = 0; i < partitions; i++) _partitions[i] = new UpdatePartition(nets, settings, gemm, statesPerPartition);
+        _parallel = new ParallelPartitions(partitions, "softq-update");
+        _runPartition = RunPartition;
+        int a = nets.ActDim;
+        _valueActions = new float[maxBatchSize * settings.ValueParticles * a];
+        _fixedNoise = new float[maxBatchSize * settings.FixedParticles * a];
+        _updatedNoise = new float[maxBatchSize * settings.UpdatedParticles * a];
+        QOptimizer = new Adam(nets.Q.ParameterCount, settings.QLearningRate);
+        PolicyOptimizer = new Adam(nets.Policy.ParameterCount, settings.PolicyLearningRate);
+    }
+
+    public int MaxBatchSize { get; }
+
+    public Adam QOptimizer { get; }
+
+    public Adam PolicyOptimizer { get; }
+
+    /// <summary>Updates applied.</summary>
+    public long Updates { get; set; }
+
+    /// <summary>Updates skipped because a loss or gradient was not finite.</summary>
+    public long SkippedUpdates { get; set; }
+
+    public UpdateResult Update(TransitionBatch batch)
+    {
+        int n = batch.Count;
+        if (n < 1 || n > MaxBatchSize)
+            throw new ArgumentException($"batch holds {n} transitions; this update takes 1 to {MaxBatchSize}");
+        if (batch.ObsDim != _nets.ObsDim || batch.ActDim != _nets.ActDim)
+            throw new ArgumentException($"batch shape (obs {batch.ObsDim}, act {batch.ActDim}) differs from the networks' (obs {_nets.ObsDim}, act {_nets.ActDim})");
+
+        DrawRandomness(n);
+        _batch = batch;
+        _parallel.Run(_runPartition);
+        _batch = null;
+
+        // Combine the partitions' gradients into the first partition's buffers.
+        float[] qGrad = _partitions[0].QGradient, policyGrad = _partitions[0].PolicyGradient;
+        double squaredError = 0, qSum = 0, qSquared = 0, surrogate = 0;
+        for (int i = 0; i < _partitions.Length; i++)
+        {
+            UpdatePartition p = _partitions[i];
+            if (i > 0)
+            {
+                TensorPrimitives.Add(qGrad, p.QGradient, qGrad);
+                TensorPrimitives.Add(policyGrad, p.PolicyGradient, policyGrad);
+            }
+            squaredError += p.SquaredErrorSum;
+            qSum += p.QSum;
+            qSquared += p.QSquaredSum;
+            surrogate += p.SurrogateSum;
+        }
+        float mse = (float)(squaredError / n);
+        float qMean = (float)(qSum / n);
+        float qStd = (float)Math.Sqrt(Math.Max(0, qSquared / n - (qSum / n) * (qSum / n)));
+        float meanSurrogate = (float)(surrogate / (n * _settings.UpdatedParticles));
+
+        bool finite = float.IsFinite(mse) && float.IsFinite(meanSurrogate)
+            && VectorOps.AllFinite(qGrad) && VectorOps.AllFinite(policyGrad);
+        if (!finite)
+        {
+            SkippedUpdates++;
+            return new UpdateResult(true, 0.5f * mse, mse, qMean, qStd, meanSurrogate);
+        }
+
+        QOptimizer.Apply(_nets.Q.Parameters, qGrad);
+        PolicyOptimizer.Apply(_nets.Policy.Parameters, policyGrad);
+        Updates++;
+        if (_settings.TargetTau > 0) _nets.TargetQ.PolyakUpdateFrom(_nets.Q, _settings.TargetTau);
+        else if (Updates % _settings.TargetUpdateInterval == 0) _nets.TargetQ.CopyFrom(_nets.Q);
+        return new UpdateResult(false, 0.5f * mse, mse, qMean, qStd, meanSurrogate);
+    }
+
+    private void DrawRandomness(int n)
+    {
+        int a = _nets.ActDim, kv = _settings.ValueParticles;
+        // One set of K_v uniform actions, shared by every next state (as the reference), tiled per state.
+        Span<float> shared = _valueActions.AsSpan(0, kv * a);
+        _rng.FillUniform(shared, -1f, 1f);
+        for (int s = 1; s < n; s++) shared.CopyTo(_valueActions.AsSpan(s * kv * a, kv * a));
+        // Fresh ξ per state and particle: per state, its fixed particles' noise first, then its updated ones'.
+        int fixedLength = _settings.FixedParticles * a, updatedLength = _settings.UpdatedParticles * a;
+        for (int s = 0; s < n; s++)
+        {
+            _rng.FillGaussian(_fixedNoise.AsSpan(s * fixedLength, fixedLength));
+            _rng.FillGaussian(_updatedNoise.AsSpan(s * updatedLength, updatedLength));
+        }
+    }
+
+    private void RunPartition(int index)
+    {
+        TransitionBatch batch = _batch!;
+        int n = batch.Count, parts = _partitions.Length;
+        int first = (int)((long)n * index / parts), end = (int)((long)n * (index + 1) / parts);
+        _partitions[index].Run(batch, first, end - first, _valueActions, _fixedNoise, _updatedNoise);
+    }
+
+    public void Dispose() => _parallel.Dispose();
+}

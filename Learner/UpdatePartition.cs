@@ -1,0 +1,135 @@
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Numerics.Networks;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.Learner;
+
+/// <summary>
+/// One thread's share of a soft Q-learning update: a contiguous slice of the minibatch's states, its own
+/// workspaces, and its own gradient buffers (summed by <see cref="SoftQUpdate"/> afterwards). Everything
+/// is preallocated, so <see cref="Run"/> allocates nothing.
+/// </summary>
+internal sealed class UpdatePartition
+{
+    private readonly SoftQNetworks _nets;
+    private readonly SoftQSettings _settings;
+    private readonly IGemm _gemm;
+    private readonly int _actDim, _obsDim, _kv, _kFixed, _kUpdated;
+
+    private readonly MlpWorkspace _targetValue;   // Q_target at (s', uniform actions)
+    private readonly MlpWorkspace _qLoss;         // Q at (s, a)
+    private readonly MlpWorkspace _fixedPolicy;   // sampling network at the fixed particles (forward only)
+    private readonly MlpWorkspace _updatedPolicy; // sampling network at the updated particles (forward and backward)
+    private readonly MlpWorkspace _scoreQ;        // Q at the fixed particles, for ∇_a Q
+
+    private readonly float[] _targets, _qGrad, _ones, _scores, _direction, _kernelScratch;
+
+    public UpdatePartition(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, int maxStates)
+    {
+        _nets = nets;
+        _settings = settings;
+        _gemm = gemm;
+        _obsDim = nets.ObsDim;
+        _actDim = nets.ActDim;
+        _kv = settings.ValueParticles;
+        _kFixed = settings.FixedParticles;
+        _kUpdated = settings.UpdatedParticles;
+        _targetValue = new MlpWorkspace(nets.TargetQ.Shape, maxStates * _kv, maxStates);
+        _qLoss = new MlpWorkspace(nets.Q.Shape, maxStates, maxStates);
+        _fixedPolicy = new MlpWorkspace(nets.Policy.Shape, maxStates * _kFixed, maxStates);
+        _updatedPolicy = new MlpWorkspace(nets.Policy.Shape, maxStates * _kUpdated, maxStates);
+        _scoreQ = new MlpWorkspace(nets.Q.Shape, maxStates * _kFixed, maxStates);
+        _targets = new float[maxStates];
+        _qGrad = new float[maxStates];
+        _ones = new float[maxStates * _kFixed];
+        Array.Fill(_ones, 1f);
+        _scores = new float[maxStates * _kFixed * _actDim];
+        _direction = new float[maxStates * _kUpdated * _actDim];
+        _kernelScratch = new float[2 * _kFixed * _kUpdated];
+        QGradient = new float[nets.Q.ParameterCount];
+        PolicyGradient = new float[nets.Policy.ParameterCount];
+    }
+
+    /// <summary>This partition's dJ_Q/dθ (already divided by the full batch size).</summary>
+    public float[] QGradient { get; }
+
+    /// <summary>This partition's gradient of −Σ φ·a w.r.t. the sampling network's parameters.</summary>
+    public float[] PolicyGradient { get; }
+
+    // Sums over this partition's states, combined across partitions by the caller.
+    public double SquaredErrorSum { get; private set; }
+    public double QSum { get; private set; }
+    public double QSquaredSum { get; private set; }
+    public double SurrogateSum { get; private set; }
+
+    /// <summary>
+    /// Both gradients for states [first, first + count) of <paramref name="batch"/>, at the current parameters.
+    /// <paramref name="valueActions"/> holds K_v uniform actions tiled once per state of the whole batch;
+    /// <paramref name="fixedNoise"/> and <paramref name="updatedNoise"/> hold the particles' ξ, state-major.
+    /// </summary>
+    public void Run(TransitionBatch batch, int first, int count, float[] valueActions, float[] fixedNoise, float[] updatedNoise)
+    {
+        Array.Clear(QGradient);
+        Array.Clear(PolicyGradient);
+        int a = _actDim, o = _obsDim;
+        int batchSize = batch.Count;
+
+        // Soft value target y = r·scale + (1 − terminal)·γ·V(s'), with V from the target network.
+        ReadOnlySpan<float> targetQ = _targetValue.Forward(_gemm, _nets.TargetQ,
+            batch.NextObservations.AsMemory(first * o, count * o), valueActions.AsMemory(first * _kv * a, count * _kv * a), count, _kv);
+        for (int s = 0; s < count; s++)
+        {
+            float value = SoftValue.Estimate(targetQ.Slice(s * _kv, _kv), a);
+            int row = first + s;
+            _targets[s] = _settings.RewardScale * batch.Rewards[row]
+                + (1f - batch.Terminals[row]) * _settings.Discount * value;
+        }
+
+        // Q loss J = ½·mean((Q(s, a) − y)²) over the whole batch: dJ/dQ = (Q − y) / B.
+        ReadOnlySpan<float> q = _qLoss.Forward(_gemm, _nets.Q,
+            batch.Observations.AsMemory(first * o, count * o), batch.Actions.AsMemory(first * a, count * a), count, 1);
+        double squaredError = 0, qSum = 0, qSquared = 0;
+        for (int s = 0; s < count; s++)
+        {
+            float error = q[s] - _targets[s];
+            _qGrad[s] = error / batchSize;
+            squaredError += (double)error * error;
+            qSum += q[s];
+            qSquared += (double)q[s] * q[s];
+        }
+        _qLoss.Backward(_gemm, _nets.Q, _qGrad.AsSpan(0, count), QGradient, default);
+
+        // Particles from the sampling network; the fixed ones need no backward.
+        ReadOnlyMemory<float> obs = batch.Observations.AsMemory(first * o, count * o);
+        _fixedPolicy.Forward(_gemm, _nets.Policy, obs, fixedNoise.AsMemory(first * _kFixed * a, count * _kFixed * a), count, _kFixed);
+        ReadOnlySpan<float> updated = _updatedPolicy.Forward(_gemm, _nets.Policy, obs,
+            updatedNoise.AsMemory(first * _kUpdated * a, count * _kUpdated * a), count, _kUpdated);
+
+        // Score at the fixed particles: ∇_a [Q(s, a) + Σ log(1 − a² + 1e−6)], at the current (not target) Q.
+        int fixedRows = count * _kFixed;
+        Span<float> scores = _scores.AsSpan(0, fixedRows * a);
+        _scoreQ.Forward(_gemm, _nets.Q, obs, _fixedPolicy.OutputMemory, count, _kFixed);
+        _scoreQ.Backward(_gemm, _nets.Q, _ones.AsSpan(0, fixedRows), default, scores);
+        ReadOnlySpan<float> fixedActions = _fixedPolicy.Output;
+        SvgdDirection.AddSquashCorrectionGradient(fixedActions, scores);
+
+        // SVGD direction per state; the policy ascends Σ φ·a, i.e. descends −Σ φ·a.
+        Span<float> direction = _direction.AsSpan(0, count * _kUpdated * a);
+        double surrogate = 0;
+        for (int s = 0; s < count; s++)
+        {
+            Span<float> phi = direction.Slice(s * _kUpdated * a, _kUpdated * a);
+            ReadOnlySpan<float> y = updated.Slice(s * _kUpdated * a, _kUpdated * a);
+            SvgdDirection.Compute(fixedActions.Slice(s * _kFixed * a, _kFixed * a), scores.Slice(s * _kFixed * a, _kFixed * a),
+                y, _kFixed, _kUpdated, a, _settings.KernelMinBandwidth, phi, _kernelScratch);
+            for (int i = 0; i < phi.Length; i++)
+            {
+                surrogate += (double)phi[i] * y[i];
+                phi[i] = -phi[i];
+            }
+        }
+        _updatedPolicy.Backward(_gemm, _nets.Policy, direction, PolicyGradient, default);
+
+        (SquaredErrorSum, QSum, QSquaredSum, SurrogateSum) = (squaredError, qSum, qSquared, surrogate);
+    }
+}

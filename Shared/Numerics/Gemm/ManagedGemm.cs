@@ -1,0 +1,210 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace SoftQDistributed.Shared.Numerics.Gemm;
+
+/// <summary>
+/// A blocked GEMM in managed code (the BLIS scheme): op(A) and op(B) are packed into contiguous panels,
+/// transposition handled while packing, and a register-blocked SIMD micro-kernel (Vector512 where the CPU
+/// has AVX-512, Vector256 elsewhere) accumulates each MR×NR tile of C. Used when OpenBLAS is absent or chosen.
+/// </summary>
+public sealed unsafe class ManagedGemm : IGemm
+{
+    private const int KC = 256;  // depth of a packed block: A and B panels stay in L1/L2
+    private const int MC = 96;   // rows of A packed at once (a multiple of both kernels' MR)
+    private const int NC = 1024; // columns of B packed at once
+
+    private readonly int _mr, _nr;
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+    [ThreadStatic] private static float[]? t_column;
+
+    public ManagedGemm(int threads = 1)
+    {
+        Threads = Math.Max(1, threads);
+        (_mr, _nr) = Vector512.IsHardwareAccelerated ? (GemmKernels.MR512, GemmKernels.NR512) : (GemmKernels.MR256, GemmKernels.NR256);
+    }
+
+    public string Name => "managed";
+
+    public int Threads { get; }
+
+    /// <summary>The SIMD width the micro-kernel uses.</summary>
+    public string Kernel => Vector512.IsHardwareAccelerated ? $"Vector512 {_mr}x{_nr}" : $"Vector256 {_mr}x{_nr}";
+
+    public void Multiply(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        if (n == 1 && !transposeA)
+        {
+            MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
+            return;
+        }
+        if (Threads == 1 || (long)m * n * k < 1 << 21)
+        {
+            MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        // Rows of C are split across threads; each packs its own B (cheap beside its share of the work).
+        int chunk = (m + Threads - 1) / Threads;
+        chunk = (chunk + _mr - 1) / _mr * _mr;
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        Parallel.For(0, (m + chunk - 1) / chunk, new ParallelOptions { MaxDegreeOfParallelism = Threads }, part =>
+        {
+            int row0 = part * chunk;
+            MultiplyRows(row0, Math.Min(m, row0 + chunk), transposeA, transposeB, n, k, alpha,
+                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc);
+        });
+    }
+
+    private void MultiplyRows(
+        int rowStart, int rowEnd, bool transposeA, bool transposeB, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        int kcMax = Math.Min(k, KC);
+        float[] packA = Buffer(ref t_packA, MC * kcMax);
+        float[] packB = Buffer(ref t_packB, RoundUp(Math.Min(n, NC), _nr) * kcMax);
+        fixed (float* pa = packA)
+        fixed (float* pb = packB)
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    float betaBlock = pc == 0 ? beta : 1f;
+                    PackB(transposeB, b, ldb, pc, kc, jc, nc, pb);
+                    for (int ic = rowStart; ic < rowEnd; ic += MC)
+                    {
+                        int mc = Math.Min(MC, rowEnd - ic);
+                        PackA(transposeA, a, lda, ic, mc, pc, kc, pa);
+                        for (int jr = 0; jr < nc; jr += _nr)
+                        {
+                            int nr = Math.Min(_nr, nc - jr);
+                            for (int ir = 0; ir < mc; ir += _mr)
+                            {
+                                int mr = Math.Min(_mr, mc - ir);
+                                float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
+                                GemmKernels.Tile(kc, pa + ir * kc, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] as MR-row panels, each stored k-major and zero-padded.</summary>
+    private void PackA(bool transposed, float* a, int lda, int i0, int mc, int p0, int kc, float* dst)
+    {
+        for (int ir = 0; ir < mc; ir += _mr)
+        {
+            int rows = Math.Min(_mr, mc - ir);
+            float* panel = dst + ir * kc;
+            if (transposed)
+            {
+                // op(A)(i, p) = a[p * lda + i]: each k step is a contiguous run of rows.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (long)(p0 + p) * lda + i0 + ir;
+                    float* d = panel + p * _mr;
+                    int r = 0;
+                    for (; r < rows; r++) d[r] = src[r];
+                    for (; r < _mr; r++) d[r] = 0f;
+                }
+            }
+            else
+            {
+                for (int r = 0; r < _mr; r++)
+                {
+                    if (r < rows)
+                    {
+                        float* src = a + (long)(i0 + ir + r) * lda + p0;
+                        for (int p = 0; p < kc; p++) panel[p * _mr + r] = src[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++) panel[p * _mr + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[p0..p0+kc, j0..j0+nc] as NR-column panels, each stored k-major and zero-padded.</summary>
+    private void PackB(bool transposed, float* b, int ldb, int p0, int kc, int j0, int nc, float* dst)
+    {
+        for (int jr = 0; jr < nc; jr += _nr)
+        {
+            int cols = Math.Min(_nr, nc - jr);
+            float* panel = dst + jr * kc;
+            if (transposed)
+            {
+                // op(B)(p, j) = b[j * ldb + p]
+                for (int col = 0; col < _nr; col++)
+                {
+                    if (col < cols)
+                    {
+                        float* src = b + (long)(j0 + jr + col) * ldb + p0;
+                        for (int p = 0; p < kc; p++) panel[p * _nr + col] = src[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++) panel[p * _nr + col] = 0f;
+                    }
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (long)(p0 + p) * ldb + j0 + jr;
+                    var d = new Span<float>(panel + p * _nr, _nr);
+                    new ReadOnlySpan<float>(src, cols).CopyTo(d);
+                    d[cols..].Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>n = 1: one dot product per row of A against the (gathered) column of B.</summary>
+    private static void MatrixVector(int m, int k, float alpha, float* a, int lda, float* b, int bStride, float beta, float* c, int ldc)
+    {
+        float[] column = Buffer(ref t_column, k);
+        for (int p = 0; p < k; p++) column[p] = b[(long)p * bStride];
+        for (int i = 0; i < m; i++)
+        {
+            float dot = TensorPrimitives.Dot(new ReadOnlySpan<float>(a + (long)i * lda, k), column.AsSpan(0, k));
+            float* ci = c + (long)i * ldc;
+            *ci = beta == 0 ? alpha * dot : alpha * dot + beta * *ci;
+        }
+    }
+
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, n);
+            if (beta == 0) row.Clear();
+            else TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    private static float[] Buffer(ref float[]? slot, int length)
+    {
+        if (slot is null || slot.Length < length) slot = new float[Math.Max(length, 4096)];
+        return slot;
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}

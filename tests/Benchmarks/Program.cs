@@ -1,0 +1,8 @@
+using System.CommandLine;
+using SoftQDistributed.Benchmarks;
+
+// Each benchmark is a subcommand that prints its figures and, as its last line, one JSON object.
+var root = new RootCommand("SoftQDistributed benchmarks");
+root.Subcommands.Add(UpdateBenchmark.Command());
+root.Subcommands.Add(GemmBenchmark.Command());
+return root.Parse(args).Invoke();

@@ -1,0 +1,100 @@
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Gemm;
+
+namespace SoftQDistributed.Tests.Numerics;
+
+public sealed class GemmTests
+{
+    public static TheoryData<int, int, int, bool, bool> Shapes()
+    {
+        var data = new TheoryData<int, int, int, bool, bool>();
+        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 5, 3), (33, 65, 17), (128, 128, 128), (100, 1, 37), (9, 300, 260), (200, 6, 256), (3, 2, 1) })
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    data.Add(m, n, k, ta, tb);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Managed_gemm_matches_naive_product_for_every_transpose(int m, int n, int k, bool ta, bool tb)
+    {
+        CheckAgainstNaive(new ManagedGemm(1), m, n, k, ta, tb);
+    }
+
+    [Theory]
+    [InlineData(256, 128, 128)]
+    [InlineData(97, 33, 300)]
+    public void Managed_gemm_with_threads_matches_single_thread(int m, int n, int k)
+    {
+        CheckAgainstNaive(new ManagedGemm(2), m, n, k, false, false);
+        CheckAgainstNaive(new ManagedGemm(2), m, n, k, true, true);
+    }
+
+    [OpenBlasTheory]
+    [MemberData(nameof(Shapes))]
+    public void OpenBlas_and_managed_backends_agree(int m, int n, int k, bool ta, bool tb)
+    {
+        IGemm blas = GemmFactory.Create(GemmBackend.OpenBlas, 1);
+        CheckAgainstNaive(blas, m, n, k, ta, tb);
+    }
+
+    [Fact]
+    public void Beta_zero_ignores_garbage_in_C()
+    {
+        var rng = new Rng(3);
+        float[] a = Random(rng, 40 * 20), b = Random(rng, 20 * 50);
+        float[] c = new float[40 * 50];
+        Array.Fill(c, float.NaN);
+        new ManagedGemm().Multiply(false, false, 40, 50, 20, 1f, a, 20, b, 50, 0f, c, 50);
+        Assert.True(VectorOps.AllFinite(c));
+    }
+
+    [Fact]
+    public void Operands_too_small_for_their_shape_are_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new ManagedGemm().Multiply(false, false, 4, 4, 4, 1f, new float[15], 4, new float[16], 4, 0f, new float[16], 4));
+        Assert.Contains("too few", error.Message);
+    }
+
+    [Fact]
+    public void Unknown_backend_name_is_a_clear_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => GemmFactory.Parse("cuda"));
+        Assert.Contains("auto, openblas or managed", error.Message);
+        Assert.Equal(GemmBackend.OpenBlas, GemmFactory.Parse("OpenBLAS"));
+    }
+
+    private static void CheckAgainstNaive(IGemm gemm, int m, int n, int k, bool ta, bool tb)
+    {
+        var rng = new Rng((ulong)(m * 1000003 + n * 1009 + k));
+        // Leading dimensions larger than the logical width exercise strided access.
+        int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+        float[] a = Random(rng, (ta ? k : m) * lda), b = Random(rng, (tb ? n : k) * ldb), c = Random(rng, m * ldc);
+        float alpha = 0.75f, beta = -0.5f;
+        double[] expected = new double[m * ldc];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int p = 0; p < k; p++)
+                    sum += (double)(ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
+                expected[i * ldc + j] = alpha * sum + beta * c[i * ldc + j];
+            }
+        }
+        gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+                Assert.True(Math.Abs(expected[i * ldc + j] - c[i * ldc + j]) <= 1e-4 * (1 + Math.Sqrt(k)),
+                    $"{gemm.Name} C[{i},{j}] = {c[i * ldc + j]}, expected {expected[i * ldc + j]} (m={m} n={n} k={k} ta={ta} tb={tb})");
+    }
+
+    private static float[] Random(Rng rng, int length)
+    {
+        var values = new float[length];
+        rng.FillUniform(values, -1f, 1f);
+        return values;
+    }
+}

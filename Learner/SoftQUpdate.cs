@@ -59,6 +59,13 @@ public sealed class SoftQUpdate : IDisposable
     /// <summary>Updates skipped because a loss or gradient was not finite.</summary>
     public long SkippedUpdates { get; set; }
 
+    // For gradient checks: the randomness and the summed gradients of the last update.
+    internal float[] ValueActions => _valueActions;
+    internal float[] FixedNoise => _fixedNoise;
+    internal float[] UpdatedNoise => _updatedNoise;
+    internal float[] LastQGradient => _partitions[0].QGradient;
+    internal float[] LastPolicyGradient => _partitions[0].PolicyGradient;
+
     public UpdateResult Update(TransitionBatch batch)
     {
         int n = batch.Count;

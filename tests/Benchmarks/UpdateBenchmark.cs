@@ -79,7 +79,7 @@ internal static class UpdateBenchmark
 
     private static TransitionBatch RandomBatch(Rng rng, int size, int obsDim, int actDim)
     {
-        var batch = new TransitionBatch(size, obsDim, actDim);
+        var batch = new TransitionBatch(size, obsDim, actDim) { Count = size };
         rng.FillGaussian(batch.Observations);
         rng.FillGaussian(batch.NextObservations);
         rng.FillUniform(batch.Actions, -1f, 1f);

@@ -54,6 +54,14 @@ public sealed unsafe class ManagedGemm : IGemm
             MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
+        MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    // Separate from Multiply so that the closure below is only allocated when threads are actually used.
+    private void MultiplyParallel(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
         // Rows of C are split across threads; each packs its own B (cheap beside its share of the work).
         int chunk = (m + Threads - 1) / Threads;
         chunk = (chunk + _mr - 1) / _mr * _mr;

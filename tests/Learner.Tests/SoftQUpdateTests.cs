@@ -87,6 +87,19 @@ public sealed class SoftQUpdateTests
     }
 
     [Fact]
+    public void A_steady_state_update_allocates_nothing()
+    {
+        var settings = new SoftQSettings { Hidden = [16, 16], SvgdParticles = 8, ValueParticles = 8 };
+        var rng = new Rng(2);
+        using var update = new SoftQUpdate(new SoftQNetworks(3, 2, settings.Hidden, rng), settings, new ManagedGemm(), rng, 16, threads: 1);
+        TransitionBatch batch = RandomBatch(rng, 16, 3, 2);
+        for (int i = 0; i < 3; i++) update.Update(batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) update.Update(batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Settings_out_of_range_are_named()
     {
         var error = Assert.Throws<ArgumentException>(() => new SoftQSettings { SvgdParticles = 2 }.Validate());

@@ -88,6 +88,20 @@ public sealed class MlpGradientTests
     }
 
     [Fact]
+    public void Inference_forward_allocates_nothing_per_call()
+    {
+        var net = new Mlp(new MlpShape(2, 2, [32, 32], 2, true));
+        net.InitializeXavier(new Rng(1));
+        var workspace = new MlpWorkspace(net.Shape, 8);
+        float[] obs = new float[8 * 2], x = new float[8 * 2];
+        IGemm gemm = new ManagedGemm();
+        workspace.Forward(gemm, net, obs, x, 8, 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) workspace.Forward(gemm, net, obs, x, 1 + i % 8, 1);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Forward_refuses_more_rows_than_the_workspace_holds()
     {
         var net = new Mlp(new MlpShape(2, 2, [4], 1, false));

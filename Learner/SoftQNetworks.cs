@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Networks;
 

@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
 using SoftQDistributed.Shared.Replay;

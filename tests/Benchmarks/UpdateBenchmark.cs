@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SoftQDistributed.Learner;
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Replay;

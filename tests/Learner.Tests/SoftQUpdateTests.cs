@@ -1,4 +1,5 @@
 using SoftQDistributed.Learner;
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Replay;

@@ -1,4 +1,4 @@
-namespace SoftQDistributed.Learner;
+namespace SoftQDistributed.Learner.Settings;
 
 /// <summary>
 /// The soft Q-learning update's hyperparameters. Defaults are the reference implementation's MuJoCo settings
@@ -56,6 +56,6 @@ public sealed record SoftQSettings
 
     private static void Require(bool condition, string message)
     {
-        if (!condition) throw new ArgumentException(message);
+        if (!condition) throw new SettingsException(message);
     }
 }

@@ -1,0 +1,33 @@
+using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Learner.Training;
+using SoftQDistributed.Shared.Checkpoints;
+using SoftQDistributed.Shared.Environments;
+
+// The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
+const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
+                     "       Learner settings   (lists every setting)";
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "train" => TrainCommand.Run(args[1..]),
+        "settings" => PrintSettings(),
+        _ => Fail(Usage),
+    };
+}
+catch (Exception e) when (e is SettingsException or UnknownEnvironmentException or CheckpointException or IOException or UnauthorizedAccessException)
+{
+    return Fail($"error: {e.Message}");
+}
+
+static int PrintSettings()
+{
+    foreach ((string name, string key) in SettingsLoader.Switches()) Console.WriteLine($"{name,-28} {key}");
+    return 0;
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace SoftQDistributed.Learner.Settings;
+
+/// <summary>
+/// Loads settings the ASP.NET Core way, lowest first: the records' defaults, per-environment defaults,
+/// appsettings.json (current directory), environment variables (<c>SOFTQ__Train__EnvSteps</c>), the command
+/// line (<c>--env-steps 5000</c>). Sections: <c>Train</c> (<see cref="TrainingSettings"/>) and <c>SoftQ</c>
+/// (<see cref="SoftQSettings"/>). Unknown switches and malformed values are <see cref="SettingsException"/>s.
+/// </summary>
+public static partial class SettingsLoader
+{
+    private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
+
+    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? extraSwitches = null)
+    {
+        Dictionary<string, string> commandLine = ParseCommandLine(args, extraSwitches);
+        IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), commandLine);
+        string env = withoutDefaults["Train:Env"] ?? new TrainingSettings().Env;
+        IConfiguration configuration = Build(EnvironmentDefaults.For(env), commandLine);
+        var training = Bind(configuration.GetSection("Train"), new TrainingSettings());
+        var softQ = Bind(configuration.GetSection("SoftQ"), new SoftQSettings());
+        training.Validate();
+        try
+        {
+            softQ.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message);
+        }
+        return (training, softQ);
+    }
+
+    /// <summary>Every switch the loader knows, with the configuration key it sets.</summary>
+    public static IReadOnlyDictionary<string, string> Switches()
+    {
+        var switches = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string section, Type type) in Sections)
+            foreach (PropertyInfo property in Settable(type))
+                switches["--" + Kebab(property.Name)] = $"{section}:{property.Name}";
+        return switches;
+    }
+
+    private static IConfiguration Build(IReadOnlyDictionary<string, string> defaults, Dictionary<string, string> commandLine) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(defaults!)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables("SOFTQ__")
+            .AddInMemoryCollection(commandLine!)
+            .Build();
+
+    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? extraSwitches)
+    {
+        IReadOnlyDictionary<string, string> known = Switches();
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string name = arg, value;
+            int equals = arg.IndexOf('=');
+            if (equals > 0)
+            {
+                name = arg[..equals];
+                value = arg[(equals + 1)..];
+            }
+            else
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new SettingsException($"switch {arg} needs a value");
+                value = args[++i];
+            }
+            if (known.TryGetValue(name, out string? key) || (extraSwitches?.TryGetValue(name, out key) ?? false))
+                values[key] = value;
+            else
+                throw new SettingsException($"unknown switch '{name}'; known: {string.Join(" ", known.Keys.Concat(extraSwitches?.Keys ?? []))}");
+        }
+        return values;
+    }
+
+    private static T Bind<T>(IConfigurationSection section, T settings) where T : notnull
+    {
+        foreach (PropertyInfo property in Settable(typeof(T)))
+        {
+            string? raw = section[property.Name];
+            if (raw is null) continue;
+            try
+            {
+                property.SetValue(settings, Convert(raw, property.PropertyType));
+            }
+            catch (FormatException)
+            {
+                throw new SettingsException($"setting --{Kebab(property.Name)} ({section.Path}:{property.Name}) = '{raw}' is not {Describe(property.PropertyType)}");
+            }
+            catch (OverflowException)
+            {
+                throw new SettingsException($"setting --{Kebab(property.Name)} ({section.Path}:{property.Name}) = '{raw}' is out of range");
+            }
+        }
+        return settings;
+    }
+
+    private static object Convert(string raw, Type type)
+    {
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        if (type == typeof(string)) return raw;
+        if (type == typeof(int)) return int.Parse(raw, NumberStyles.Integer, invariant);
+        if (type == typeof(long)) return long.Parse(raw, NumberStyles.Integer, invariant);
+        if (type == typeof(ulong)) return ulong.Parse(raw, NumberStyles.Integer, invariant);
+        if (type == typeof(float)) return float.Parse(raw, NumberStyles.Float, invariant);
+        if (type == typeof(bool)) return bool.Parse(raw);
+        if (type == typeof(IReadOnlyList<int>))
+            return raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(part => int.Parse(part, NumberStyles.Integer, invariant)).ToArray();
+        throw new InvalidOperationException($"settings of type {type.Name} are not supported");
+    }
+
+    private static string Describe(Type type) =>
+        type == typeof(IReadOnlyList<int>) ? "a comma-separated list of integers"
+        : type == typeof(float) ? "a number"
+        : type == typeof(bool) ? "true or false"
+        : "an integer";
+
+    private static IEnumerable<PropertyInfo> Settable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);
+
+    private static string Kebab(string name) => KebabBoundary().Replace(name, "$1-$2").ToLowerInvariant();
+
+    [GeneratedRegex("([a-z0-9])([A-Z])")]
+    private static partial Regex KebabBoundary();
+}

@@ -1,0 +1,74 @@
+namespace SoftQDistributed.Learner.Settings;
+
+/// <summary>
+/// Settings of a training run (everything but the update's own hyperparameters, which are
+/// <see cref="SoftQSettings"/>). Each is a command-line switch (kebab-case: <c>--env-steps</c>), a key in
+/// appsettings.json (<c>Train:EnvSteps</c>) and an environment variable (<c>SOFTQ__Train__EnvSteps</c>).
+/// </summary>
+public sealed record TrainingSettings
+{
+    /// <summary>Environment name from the registry.</summary>
+    public string Env { get; init; } = "multigoal";
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Output directory: metrics.csv, summary.json, plots and checkpoints.</summary>
+    public string Out { get; init; } = "runs/latest";
+
+    /// <summary>Training budget in environment steps (all actors together).</summary>
+    public long EnvSteps { get; init; } = 30_000;
+
+    /// <summary>Episodes of the final evaluation.</summary>
+    public int EvalEpisodes { get; init; } = 100;
+
+    /// <summary>Environment steps per epoch: one metrics.csv row and a short evaluation each.</summary>
+    public int EpochLength { get; init; } = 1000;
+
+    /// <summary>Evaluation episodes at the end of every epoch (the reference: 10).</summary>
+    public int EvalEpisodesPerEpoch { get; init; } = 10;
+
+    /// <summary>Updates per environment step (the reference: 1).</summary>
+    public int TrainStepsPerEnvStep { get; init; } = 1;
+
+    /// <summary>Actor worker threads, each with its own environments and copy of the sampling network.</summary>
+    public int ActorThreads { get; init; } = 1;
+
+    /// <summary>Environments per actor worker, stepped in lockstep with one batched forward pass.</summary>
+    public int EnvsPerActor { get; init; } = 1;
+
+    /// <summary>Actors copy the learner's sampling network every this many updates.</summary>
+    public int PolicySyncInterval { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 128;
+
+    public int ReplayCapacity { get; init; } = 1_000_000;
+
+    /// <summary>Transitions in the replay before training starts.</summary>
+    public int MinReplaySize { get; init; } = 1000;
+
+    /// <summary>GEMM backend: auto, openblas or managed.</summary>
+    public string Backend { get; init; } = "auto";
+
+    /// <summary>Threads of the update step (minibatch partitions).</summary>
+    public int Threads { get; init; } = 2;
+
+    public void Validate()
+    {
+        Require(EnvSteps >= 1, $"env-steps must be at least 1, got {EnvSteps}");
+        Require(EvalEpisodes >= 0 && EvalEpisodesPerEpoch >= 0, "evaluation episodes cannot be negative");
+        Require(EpochLength >= 1, $"epoch-length must be at least 1, got {EpochLength}");
+        Require(TrainStepsPerEnvStep >= 0, $"train-steps-per-env-step cannot be negative, got {TrainStepsPerEnvStep}");
+        Require(ActorThreads >= 1 && EnvsPerActor >= 1, "actor-threads and envs-per-actor must be at least 1");
+        Require(PolicySyncInterval >= 1, $"policy-sync-interval must be at least 1, got {PolicySyncInterval}");
+        Require(BatchSize >= 1, $"batch-size must be at least 1, got {BatchSize}");
+        Require(ReplayCapacity >= BatchSize, $"replay-capacity ({ReplayCapacity}) must hold at least one batch ({BatchSize})");
+        Require(MinReplaySize >= 1 && MinReplaySize <= ReplayCapacity, $"min-replay-size must be in [1, replay-capacity], got {MinReplaySize}");
+        Require(Threads >= 1, $"threads must be at least 1, got {Threads}");
+        Require(!string.IsNullOrWhiteSpace(Out), "out must name a directory");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new SettingsException(message);
+    }
+}

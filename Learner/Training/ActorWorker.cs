@@ -1,0 +1,72 @@
+using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Numerics.Networks;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.Learner.Training;
+
+/// <summary>
+/// One actor: E environments stepped in lockstep, its own copy of the sampling network, and one batched
+/// forward pass per step with fresh noise per environment. Each step's transitions land in
+/// <see cref="Transitions"/>; finished episodes are reported through <see cref="FinishedReturns"/>.
+/// </summary>
+public sealed class ActorWorker
+{
+    private readonly VectorEnvironment _envs;
+    private readonly Mlp _policy;
+    private readonly MlpWorkspace _workspace;
+    private readonly Rng _noiseRng;
+    private readonly float[] _observations, _noise;
+    private readonly List<(float Return, int Length)> _finished = [];
+
+    public ActorWorker(string env, int envCount, MlpShape policyShape, ulong seed)
+    {
+        _envs = EnvironmentRegistry.Default.MakeVector(env, envCount);
+        _policy = new Mlp(policyShape);
+        _workspace = new MlpWorkspace(policyShape, envCount);
+        _noiseRng = new Rng(seed ^ 0xA5A5_0000_0000_0001UL);
+        _observations = new float[envCount * _envs.ObservationDim];
+        _noise = new float[envCount * _envs.ActionDim];
+        Transitions = new TransitionBatch(envCount, _envs.ObservationDim, _envs.ActionDim) { Count = envCount };
+        _envs.Reset(seed, _observations);
+    }
+
+    /// <summary>The last step's transitions, one per environment.</summary>
+    public TransitionBatch Transitions { get; }
+
+    /// <summary>Episodes that finished since the last <see cref="TakeFinished"/>.</summary>
+    public IReadOnlyList<(float Return, int Length)> FinishedReturns => _finished;
+
+    public VectorEnvironment Environments => _envs;
+
+    public Rng NoiseRng => _noiseRng;
+
+    public Mlp Policy => _policy;
+
+    public void SyncPolicy(Mlp learnerPolicy) => _policy.CopyFrom(learnerPolicy);
+
+    public void TakeFinished(List<(float Return, int Length)> into)
+    {
+        into.AddRange(_finished);
+        _finished.Clear();
+    }
+
+    public void Step(IGemm gemm)
+    {
+        int e = _envs.Count;
+        _noiseRng.FillGaussian(_noise);
+        ReadOnlySpan<float> actions = _workspace.Forward(gemm, _policy, _observations, _noise, e, 1);
+        _observations.CopyTo(Transitions.Observations, 0);
+        actions.CopyTo(Transitions.Actions);
+        _envs.Step(actions, _observations);
+        _envs.NextObservations.CopyTo(Transitions.NextObservations);
+        _envs.Rewards.CopyTo(Transitions.Rewards);
+        for (int i = 0; i < e; i++)
+        {
+            // Only a true terminal stops bootstrapping; a time-limit truncation does not.
+            Transitions.Terminals[i] = _envs.Terminated[i] ? 1f : 0f;
+            if (_envs.Finished(i)) _finished.Add((_envs.EpisodeReturns[i], _envs.EpisodeLengths[i]));
+        }
+    }
+}

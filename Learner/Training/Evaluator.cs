@@ -1,0 +1,59 @@
+using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Numerics.Networks;
+
+namespace SoftQDistributed.Learner.Training;
+
+/// <summary>
+/// Rolls out the sampling network (stochastic, as the reference evaluates soft Q-learning policies) on a
+/// fresh environment with its own seed, so evaluation never disturbs training's random streams.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationResult Run(string env, Mlp policy, IGemm gemm, int episodes, ulong seed, bool keepPaths = false)
+    {
+        IEnvironment environment = EnvironmentRegistry.Default.Make(env);
+        int o = environment.ObservationDim, a = environment.ActionDim;
+        var workspace = new MlpWorkspace(policy.Shape, 1);
+        var rng = new Rng(seed);
+        float[] observation = new float[o], next = new float[o], noise = new float[a];
+        double[] returns = new double[episodes];
+        long totalLength = 0;
+        bool multiGoal = env.Equals("multigoal", StringComparison.OrdinalIgnoreCase);
+        int[]? goals = multiGoal ? new int[MultiGoal.GoalCount] : null;
+        var paths = new List<float[]>();
+        environment.Reset(rng.NextUInt64(), observation);
+        for (int episode = 0; episode < episodes; episode++)
+        {
+            if (episode > 0) environment.Reset(observation);
+            var path = keepPaths ? new List<float>(observation) : null;
+            double total = 0;
+            while (true)
+            {
+                rng.FillGaussian(noise);
+                ReadOnlySpan<float> action = workspace.Forward(gemm, policy, observation, noise, 1, 1);
+                StepResult step = environment.Step(action, next);
+                total += step.Reward;
+                totalLength++;
+                path?.AddRange(next);
+                next.CopyTo(observation, 0);
+                if (step.Terminated || step.Truncated)
+                {
+                    if (goals is not null && step.Terminated && MultiGoal.GoalIndexAt(next) is int goal and >= 0) goals[goal]++;
+                    break;
+                }
+            }
+            returns[episode] = total;
+            if (path is not null) paths.Add([.. path]);
+        }
+        double mean = episodes > 0 ? returns.Average() : double.NaN;
+        double std = episodes > 0 ? Math.Sqrt(returns.Select(r => (r - mean) * (r - mean)).Average()) : double.NaN;
+        return new EvaluationResult(
+            episodes, mean, std,
+            episodes > 0 ? returns.Min() : double.NaN, episodes > 0 ? returns.Max() : double.NaN,
+            episodes > 0 ? (double)totalLength / episodes : double.NaN,
+            goals, goals is null || episodes == 0 ? null : (double)goals.Sum() / episodes)
+        { Paths = paths };
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SoftQDistributed.Learner.Training;
+
+/// <summary>summary.json: what a run did and how well its policy does; also the last line of standard output.</summary>
+public sealed record RunSummary(
+    [property: JsonPropertyName("env")] string Env,
+    [property: JsonPropertyName("seed")] ulong Seed,
+    [property: JsonPropertyName("env_steps")] long EnvSteps,
+    [property: JsonPropertyName("updates")] long Updates,
+    [property: JsonPropertyName("skipped_updates")] long SkippedUpdates,
+    [property: JsonPropertyName("wall_seconds")] double WallSeconds,
+    [property: JsonPropertyName("updates_per_second")] double UpdatesPerSecond,
+    [property: JsonPropertyName("env_steps_per_second")] double EnvStepsPerSecond,
+    [property: JsonPropertyName("backend")] string Backend,
+    [property: JsonPropertyName("eval")] EvaluationResult Eval)
+{
+    private static readonly JsonSerializerOptions Options = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+}

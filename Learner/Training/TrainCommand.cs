@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using Spectre.Console;
+
+namespace SoftQDistributed.Learner.Training;
+
+/// <summary>
+/// <c>train</c>: the embedded run. Progress and logs go to standard error; standard output's last line is
+/// summary.json. Leaves metrics.csv and summary.json in the output directory.
+/// </summary>
+public static class TrainCommand
+{
+    public static int Run(IReadOnlyList<string> args)
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(args);
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        Directory.CreateDirectory(train.Out);
+        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
+        console.MarkupLineInterpolated($"[grey]{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)[/]");
+
+        var clock = Stopwatch.StartNew();
+        using var trainer = new EmbeddedTrainer(train, softQ, gemm);
+        using var metrics = new StreamWriter(Path.Combine(train.Out, "metrics.csv"));
+        metrics.WriteLine(EpochMetrics.Header);
+        void Record(EpochMetrics epoch)
+        {
+            metrics.WriteLine(epoch.ToCsv());
+            metrics.Flush();
+        }
+
+        if (console.Profile.Capabilities.Interactive)
+        {
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask("training", maxValue: train.EnvSteps);
+                    trainer.Run(epoch =>
+                    {
+                        Record(epoch);
+                        task.Value = epoch.EnvSteps;
+                        task.Description = $"steps {epoch.EnvSteps} | {epoch.UpdatesPerSecond:F0} upd/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3}";
+                    });
+                });
+        }
+        else
+        {
+            long reportEvery = Math.Max(1, train.EnvSteps / 20);
+            long nextReport = reportEvery;
+            trainer.Run(epoch =>
+            {
+                Record(epoch);
+                if (epoch.EnvSteps < nextReport && epoch.EnvSteps < train.EnvSteps) return;
+                nextReport += reportEvery;
+                Console.Error.WriteLine($"steps {epoch.EnvSteps}/{train.EnvSteps} | {epoch.UpdatesPerSecond:F0} updates/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3} | {clock.Elapsed.TotalSeconds:F0} s");
+            });
+        }
+
+        EvaluationResult eval = Evaluator.Run(train.Env, trainer.Networks.Policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true);
+        double wall = clock.Elapsed.TotalSeconds;
+        var summary = new RunSummary(train.Env, train.Seed, trainer.EnvSteps, trainer.Update.Updates, trainer.Update.SkippedUpdates,
+            Math.Round(wall, 2), Math.Round(trainer.Update.Updates / wall, 1), Math.Round(trainer.EnvSteps / wall, 1), gemm.Name, eval);
+        string json = summary.ToJson();
+        File.WriteAllText(Path.Combine(train.Out, "summary.json"), json + Environment.NewLine);
+        Console.WriteLine(json);
+        return 0;
+    }
+}

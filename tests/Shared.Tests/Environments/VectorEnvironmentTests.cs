@@ -116,6 +116,25 @@ public sealed class VectorEnvironmentTests
         Assert.True(crossedAnEpisodeEnd);
     }
 
+    [Theory]
+    [InlineData("multigoal")]
+    [InlineData("pendulum")]
+    public void Stepping_with_auto_resets_allocates_nothing(string name)
+    {
+        VectorEnvironment vector = EnvironmentRegistry.Default.MakeVector(name, 4);
+        var observations = new float[vector.Count * vector.ObservationDim];
+        var actions = new float[vector.Count * vector.ActionDim];
+        Array.Fill(actions, 0.9f);
+        vector.Reset(1, observations);
+        for (int i = 0; i < 300; i++) vector.Step(actions, observations); // warm up the JIT
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) vector.Step(actions, observations); // crosses several episode ends
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void Mismatched_buffers_are_refused_clearly()
     {

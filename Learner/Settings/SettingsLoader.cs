@@ -24,14 +24,7 @@ public static partial class SettingsLoader
         var training = Bind(configuration.GetSection("Train"), new TrainingSettings());
         var softQ = Bind(configuration.GetSection("SoftQ"), new SoftQSettings());
         training.Validate();
-        try
-        {
-            softQ.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SettingsException(e.Message);
-        }
+        softQ.Validate();
         return (training, softQ);
     }
 

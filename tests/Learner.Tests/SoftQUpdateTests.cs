@@ -103,7 +103,7 @@ public sealed class SoftQUpdateTests
     [Fact]
     public void Settings_out_of_range_are_named()
     {
-        var error = Assert.Throws<ArgumentException>(() => new SoftQSettings { SvgdParticles = 2 }.Validate());
+        var error = Assert.Throws<SettingsException>(() => new SoftQSettings { SvgdParticles = 2 }.Validate());
         Assert.Contains("SVGD particles", error.Message);
     }
 

@@ -1,0 +1,38 @@
+using SoftQDistributed.Learner.Settings;
+
+namespace SoftQDistributed.Tests.Training;
+
+public sealed class SettingsLoaderTests
+{
+    [Fact]
+    public void Environment_defaults_apply_and_the_command_line_overrides_them()
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--batch-size", "32", "--hidden", "64,32"]);
+        Assert.Equal(0.1f, softQ.RewardScale);
+        Assert.Equal(32, softQ.SvgdParticles);
+        Assert.Equal(32, train.BatchSize);
+        Assert.Equal(new[] { 64, 32 }, softQ.Hidden);
+
+        (_, SoftQSettings pendulum) = SettingsLoader.Load(["--env=pendulum"]);
+        Assert.Equal(1f, pendulum.RewardScale);
+    }
+
+    [Theory]
+    [InlineData("--env-steps", "many", "--env-steps (Train:EnvSteps) = 'many' is not an integer")]
+    [InlineData("--reward-scale", "1,5", "is not a number")]
+    [InlineData("--hidden", "128,x", "comma-separated list of integers")]
+    [InlineData("--svgd-particles", "2", "SVGD particles (K) must be at least 3")]
+    [InlineData("--batch-size", "0", "batch-size must be at least 1")]
+    public void Malformed_or_out_of_range_values_are_named(string name, string value, string expected)
+    {
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load([name, value]));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Unknown_switches_and_missing_values_are_refused()
+    {
+        Assert.Contains("unknown switch '--learning-rat'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--learning-rat", "1"])).Message);
+        Assert.Contains("needs a value", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seed"])).Message);
+    }
+}

@@ -152,6 +152,26 @@ public sealed class ReplayTable
         }
     }
 
+    /// <summary>CRC-32C of the rows held, oldest first: equal tables give equal checksums (for checks, not the hot path).</summary>
+    public uint ContentChecksum()
+    {
+        lock (_gate)
+        {
+            uint crc = 0;
+            int o = Settings.ObsDim, a = Settings.ActDim;
+            for (long key = _store.OldestKey; key < _store.TotalAdded; key++)
+            {
+                _store.TryGetSlot(key, out int slot);
+                crc = Crc32C.Append(crc, _store.ObservationStorage.Slice(slot * o, o));
+                crc = Crc32C.Append(crc, _store.ActionStorage.Slice(slot * a, a));
+                crc = Crc32C.Append(crc, _store.RewardStorage.Slice(slot, 1));
+                crc = Crc32C.Append(crc, _store.NextObservationStorage.Slice(slot * o, o));
+                crc = Crc32C.Append(crc, _store.TerminalStorage.Slice(slot, 1));
+            }
+            return crc;
+        }
+    }
+
     /// <summary>Refuses every later insert; the shard calls this before its final snapshot.</summary>
     public void Close()
     {

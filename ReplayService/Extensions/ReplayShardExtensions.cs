@@ -1,0 +1,87 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SoftQDistributed.ReplayService.Grpc;
+using SoftQDistributed.ReplayService.Snapshots;
+using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Proto.Replay;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.ReplayService.Extensions;
+
+/// <summary>Registration of a replay shard: settings, Kestrel endpoints, services, and the gRPC and health routes.</summary>
+public static class ReplayShardExtensions
+{
+    /// <summary>Command-line switches for the settings people set most.</summary>
+    public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--host"] = "Shard:Host",
+        ["--port"] = "Shard:Port",
+        ["--http-port"] = "Shard:HttpPort",
+        ["--shard-id"] = "Shard:ShardId",
+        ["--data-dir"] = "Shard:DataDir",
+        ["--obs-dim"] = "Shard:ObsDim",
+        ["--act-dim"] = "Shard:ActDim",
+        ["--capacity"] = "Shard:Capacity",
+        ["--min-size"] = "Shard:MinSizeToSample",
+        ["--samples-per-insert"] = "Shard:SamplesPerInsert",
+        ["--error-buffer"] = "Shard:ErrorBuffer",
+        ["--priority-exponent"] = "Shard:PriorityExponent",
+        ["--seed"] = "Shard:Seed",
+        ["--max-sample-size"] = "Shard:MaxSampleSize",
+        ["--max-message-bytes"] = "Shard:MaxMessageBytes",
+        ["--snapshot-interval"] = "Shard:SnapshotIntervalSeconds",
+        ["--keep-snapshots"] = "Shard:KeepSnapshots",
+        ["--tls-cert"] = "Shard:TlsCertificate",
+        ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
+    };
+
+    public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder)
+    {
+        ShardSettings settings = builder.Configuration.GetSection("Shard").Get<ShardSettings>() ?? new ShardSettings();
+        settings.Validate();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ReplayShard>();
+        builder.Services.AddSingleton<ReplayGrpcService>();
+        builder.Services.AddHostedService<SnapshotService>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)); // room for the final snapshot
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null; // streams are unbounded; each message is limited instead
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 2 * 1024 * 1024;
+            IPAddress address = IPAddress.Parse(settings.Host);
+            kestrel.Listen(address, settings.Port, listen =>
+            {
+                if (settings.TlsCertificate is { } certificate)
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN picks HTTP/2 for gRPC
+                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificate, settings.TlsCertificatePassword));
+                }
+                else
+                {
+                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge, as gRPC clients speak it
+                }
+            });
+            if (settings.HttpPort is { } httpPort) kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1); // probes speak HTTP/1.1
+        });
+        return builder;
+    }
+
+    public static WebApplication MapReplayShard(this WebApplication app)
+    {
+        ReplayShard shard = app.Services.GetRequiredService<ReplayShard>();
+        ReplayGrpcService service = app.Services.GetRequiredService<ReplayGrpcService>();
+        var options = new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason));
+        const string name = ReplayShardClient.ServiceName;
+        app.MapGrpcClientStreaming<InsertRequest, InsertResponse>(name, "Insert", InsertRequest.Parser, options, service.InsertAsync);
+        app.MapGrpcServerStreaming<SampleRequest, SampleResponse>(name, "Sample", SampleRequest.Parser, options, service.SampleAsync);
+        app.MapGrpcUnary<UpdatePrioritiesRequest, UpdatePrioritiesResponse>(name, "UpdatePriorities", UpdatePrioritiesRequest.Parser, options, service.UpdatePrioritiesAsync);
+        app.MapGrpcUnary<InfoRequest, InfoResponse>(name, "Info", InfoRequest.Parser, options, service.InfoAsync);
+        app.MapGrpcUnary<CheckpointRequest, CheckpointResponse>(name, "Checkpoint", CheckpointRequest.Parser, options, service.CheckpointAsync);
+        app.MapGrpcUnimplemented(options);
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => shard.Ready ? Results.Text("ready\n") : Results.Text("restoring snapshot\n", statusCode: 503));
+        return app;
+    }
+}

@@ -1,0 +1,144 @@
+using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Proto.Replay;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.ReplayService.Grpc;
+
+/// <summary>The replay service's gRPC methods over one shard (see Shared/Proto/replay.proto).</summary>
+public sealed class ReplayGrpcService(ReplayShard shard)
+{
+    private ReplayTable Table => shard.Table;
+
+    public async Task<InsertResponse> InsertAsync(GrpcRequestStream<InsertRequest> requests, GrpcServerCallContext context)
+    {
+        EnsureReady();
+        var response = new InsertResponse();
+        TransitionBatch? batch = null;
+        while (await requests.ReadAsync().ConfigureAwait(false) is { } request)
+        {
+            int rows = Math.Max(1, TransitionCodec.RowCount(request.Batch));
+            int limit = shard.Settings.MaxMessageBytes / (sizeof(float) * (2 * shard.Settings.ObsDim + shard.Settings.ActDim + 1)) + 1;
+            if (batch is null || batch.Capacity < rows) batch = new TransitionBatch(Math.Min(rows, limit), shard.Settings.ObsDim, shard.Settings.ActDim);
+            TransitionCodec.Decode(request.Batch, shard.Settings.ObsDim, shard.Settings.ActDim, batch);
+            double[] priorities = Priorities(request, batch.Count);
+            long first;
+            try
+            {
+                first = await Table.InsertAsync(batch, priorities, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (RateLimitedException ex) when (context.DeadlinePassed)
+            {
+                throw new RpcException(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_insert");
+            }
+            catch (ReplayClosedException ex)
+            {
+                throw new RpcException(StatusCode.Unavailable, ex.Message, "shutting_down");
+            }
+            response.Transitions += (ulong)batch.Count;
+            response.Batches++;
+            response.LastKey = (ulong)(first + batch.Count - 1);
+        }
+        response.ShardSize = (ulong)Table.Count;
+        return response;
+    }
+
+    public async Task SampleAsync(SampleRequest request, GrpcResponseStream<SampleResponse> responses, GrpcServerCallContext context)
+    {
+        EnsureReady();
+        int max = shard.Settings.MaxSampleSize;
+        if (request.BatchSize == 0) throw Invalid("bad_sample_size", "batch_size must be at least 1");
+        if (request.BatchSize > max) throw Invalid("sample_too_large", $"batch_size {request.BatchSize} exceeds this shard's limit of {max}");
+        if (!double.IsFinite(request.ImportanceExponent) || request.ImportanceExponent < 0)
+            throw Invalid("bad_importance_exponent", $"importance_exponent must be finite and non-negative, not {request.ImportanceExponent}");
+        int size = (int)request.BatchSize;
+        long batches = Math.Max(1u, request.NumBatches);
+        var sample = new ReplaySample(size, shard.Settings.ObsDim, shard.Settings.ActDim);
+        for (long b = 0; b < batches; b++)
+        {
+            try
+            {
+                await Table.SampleAsync(sample, size, request.ImportanceExponent, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (RateLimitedException ex) when (context.DeadlinePassed)
+            {
+                throw new RpcException(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
+            }
+            var response = new SampleResponse { Batch = TransitionCodec.Encode(sample.Batch), ShardSize = (ulong)sample.TableSize };
+            for (int i = 0; i < size; i++) response.Keys.Add((ulong)sample.Keys[i]);
+            for (int i = 0; i < size; i++) response.Weights.Add(sample.Weights[i]);
+            await responses.WriteAsync(response).ConfigureAwait(false);
+        }
+    }
+
+    public Task<UpdatePrioritiesResponse> UpdatePrioritiesAsync(UpdatePrioritiesRequest request, GrpcServerCallContext context)
+    {
+        EnsureReady();
+        if (!Table.IsPrioritized) throw new RpcException(StatusCode.FailedPrecondition, "this shard samples uniformly; start it with a priority exponent to use priorities", "not_prioritized");
+        if (request.Keys.Count != request.Priorities.Count)
+            throw Invalid("mismatched_batch_lengths", $"{request.Keys.Count} keys but {request.Priorities.Count} priorities");
+        foreach (double p in request.Priorities)
+            if (!double.IsFinite(p) || p < 0) throw Invalid("non_finite_value", $"priority {p} is not finite and non-negative");
+        long[] keys = request.Keys.Select(k => k > long.MaxValue ? -1 : (long)k).ToArray();
+        int updated = Table.UpdatePriorities(keys, request.Priorities.ToArray());
+        return Task.FromResult(new UpdatePrioritiesResponse { Updated = (ulong)updated, Missing = (ulong)(keys.Length - updated) });
+    }
+
+    public Task<InfoResponse> InfoAsync(InfoRequest request, GrpcServerCallContext context)
+    {
+        ReplayTableInfo info = Table.Info();
+        ShardSettings s = shard.Settings;
+        var response = new InfoResponse
+        {
+            ShardId = (uint)s.ShardId,
+            ObsDim = (uint)s.ObsDim,
+            ActDim = (uint)s.ActDim,
+            Capacity = (ulong)info.Capacity,
+            Size = (ulong)info.Size,
+            TotalInserted = (ulong)info.TotalInserted,
+            TotalSampled = (ulong)info.TotalSampled,
+            InsertCalls = (ulong)info.InsertCalls,
+            SampleCalls = (ulong)info.SampleCalls,
+            InsertBlockedSeconds = info.InsertBlocked.TotalSeconds,
+            SampleBlockedSeconds = info.SampleBlocked.TotalSeconds,
+            InsertsBlockedNow = (uint)info.InsertsBlockedNow,
+            SamplesBlockedNow = (uint)info.SamplesBlockedNow,
+            Prioritized = Table.IsPrioritized,
+            MinSizeToSample = (uint)s.MinSizeToSample,
+            SamplesPerInsert = s.SamplesPerInsert ?? 0,
+            ErrorBuffer = s.ErrorBuffer,
+            RateLimiterDiff = info.RateLimiterDiff,
+            SnapshotsWritten = (ulong)shard.Snapshots.SnapshotsWritten,
+            LastSnapshotUnixSeconds = shard.Snapshots.LastSnapshotTime?.ToUnixTimeMilliseconds() / 1000.0 ?? 0,
+            LastSnapshotPath = shard.Snapshots.LastSnapshotPath ?? "",
+            MaxSampleSize = (uint)s.MaxSampleSize,
+        };
+        foreach ((string reason, long count) in shard.Rejected) response.Rejected[reason] = (ulong)count;
+        if (request.IncludeChecksum) response.ContentChecksum = Table.ContentChecksum();
+        return Task.FromResult(response);
+    }
+
+    public async Task<CheckpointResponse> CheckpointAsync(CheckpointRequest request, GrpcServerCallContext context)
+    {
+        EnsureReady();
+        SnapshotResult result = await shard.SnapshotAsync(context.CancellationToken).ConfigureAwait(false);
+        return new CheckpointResponse { Path = result.Path, Transitions = (ulong)result.Transitions, Bytes = (ulong)result.Bytes, Seconds = result.Duration.TotalSeconds };
+    }
+
+    private double[] Priorities(InsertRequest request, int rows)
+    {
+        if (request.Priorities.Count == 0) return [];
+        if (!Table.IsPrioritized) throw Invalid("unexpected_priorities", "priorities were sent but this shard samples uniformly");
+        if (request.Priorities.Count != rows)
+            throw Invalid("mismatched_batch_lengths", $"{request.Priorities.Count} priorities for {rows} rows");
+        foreach (double p in request.Priorities)
+            if (!double.IsFinite(p) || p < 0) throw Invalid("non_finite_value", $"priority {p} is not finite and non-negative");
+        return request.Priorities.ToArray();
+    }
+
+    private void EnsureReady()
+    {
+        if (!shard.Ready) throw new RpcException(StatusCode.Unavailable, "shard is restoring its snapshot; retry shortly", "not_ready");
+    }
+
+    private static RpcException Invalid(string reason, string detail) => new(StatusCode.InvalidArgument, detail, reason);
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using SoftQDistributed.ReplayService.Snapshots;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.ReplayService;
+
+/// <summary>The running shard: its table, its snapshot folder, readiness, and refusals counted by reason.</summary>
+public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> logger)
+{
+    private readonly ConcurrentDictionary<string, long> _rejected = new();
+    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    private volatile bool _ready;
+
+    public ShardSettings Settings { get; } = settings;
+
+    public ReplayTable Table { get; } = new(settings.TableSettings());
+
+    public SnapshotDirectory Snapshots { get; } =
+        new(Path.Combine(settings.DataDir, $"shard-{settings.ShardId}"), settings.KeepSnapshots, logger);
+
+    /// <summary>True once the newest snapshot has been restored and calls are served.</summary>
+    public bool Ready => _ready;
+
+    public IReadOnlyDictionary<string, long> Rejected => _rejected;
+
+    public void CountRejection(string reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void Restore()
+    {
+        Snapshots.RestoreNewest(Table);
+        _ready = true;
+    }
+
+    /// <summary>Writes a snapshot now (one at a time); the table keeps serving while it is written.</summary>
+    public async Task<SnapshotResult> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await _snapshotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            using TableCapture capture = Table.BeginCapture();
+            (string path, long bytes) = await Task.Run(() => Snapshots.Write(capture), CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Snapshot of {Rows} transitions written to {Path} ({Bytes} bytes, {Seconds:0.###} s)",
+                capture.Header.Count, path, bytes, started.Elapsed.TotalSeconds);
+            return new SnapshotResult(path, capture.Header.Count, bytes, started.Elapsed);
+        }
+        finally
+        {
+            _snapshotGate.Release();
+        }
+    }
+}
+
+/// <summary>What one snapshot wrote.</summary>
+public sealed record SnapshotResult(string Path, int Transitions, long Bytes, TimeSpan Duration);

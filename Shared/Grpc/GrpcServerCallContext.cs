@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace SoftQDistributed.Shared.Grpc;
+
+/// <summary>One server-side call: its HTTP context, its deadline (from grpc-timeout) and a token that fires at either.</summary>
+public sealed class GrpcServerCallContext : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation;
+    private readonly long _deadlineTimestamp;
+
+    internal GrpcServerCallContext(HttpContext httpContext, TimeSpan? timeout)
+    {
+        HttpContext = httpContext;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+        Timeout = timeout;
+        if (timeout is { } t)
+        {
+            _deadlineTimestamp = Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency);
+            _cancellation.CancelAfter(t);
+        }
+    }
+
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The time the client allowed, or null for no deadline.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>Fires when the deadline passes or the client goes away.</summary>
+    public CancellationToken CancellationToken => _cancellation.Token;
+
+    public bool DeadlinePassed => Timeout is not null && Stopwatch.GetTimestamp() >= _deadlineTimestamp;
+
+    public void Dispose() => _cancellation.Dispose();
+}

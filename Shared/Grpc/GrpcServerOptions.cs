@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Http;
+
+namespace SoftQDistributed.Shared.Grpc;
+
+/// <summary>Limits and hooks of the gRPC endpoints a service maps.</summary>
+/// <param name="MaxReceiveMessageSize">Larger request messages are refused with RESOURCE_EXHAUSTED.</param>
+/// <param name="CallFailed">Told of every call that ends with a non-OK status (for counters and logs).</param>
+public sealed record GrpcServerOptions(
+    int MaxReceiveMessageSize = GrpcProtocol.DefaultMaxMessageSize,
+    Action<HttpContext, RpcException>? CallFailed = null);

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Proto.Replay;
+
+namespace SoftQDistributed.Shared.Replay;
+
+/// <summary>
+/// The client side of a sharded replay: inserts routed by a stable key (jump consistent hash), samples of size B
+/// split across shards in proportion to their sizes (uniform over the union) and fetched in parallel. A shard
+/// that fails to answer is skipped for a back-off period that doubles while it keeps failing; it is not fatal.
+/// </summary>
+public sealed class ShardedReplayClient : IDisposable
+{
+    private readonly ShardedReplayClientOptions _options;
+    private readonly ShardState[] _shards;
+    private readonly Rng _rng;
+    private readonly object _rngGate = new();
+    private readonly TimeSpan _timeout, _backoffMin, _backoffMax;
+
+    public ShardedReplayClient(IReadOnlyList<Uri> shardAddresses, ShardedReplayClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shardAddresses);
+        ArgumentNullException.ThrowIfNull(options);
+        if (shardAddresses.Count == 0) throw new ArgumentException("at least one shard address is needed", nameof(shardAddresses));
+        _options = options;
+        _timeout = options.CallTimeout ?? TimeSpan.FromSeconds(10);
+        _backoffMin = options.BackoffMin ?? TimeSpan.FromSeconds(1);
+        _backoffMax = options.BackoffMax ?? TimeSpan.FromSeconds(30);
+        _shards = shardAddresses.Select(a => new ShardState(new ReplayShardClient(a, options.Channel))).ToArray();
+        _rng = new Rng(options.Seed);
+    }
+
+    public int ShardCount => _shards.Length;
+
+    /// <summary>The shard a routing key maps to while every shard is up (jump consistent hash: adding a shard moves only 1/n of keys).</summary>
+    public static int Route(ulong key, int shards)
+    {
+        long b = -1, j = 0;
+        while (j < shards)
+        {
+            b = j;
+            key = key * 2862933555777941757UL + 1;
+            j = (long)((b + 1) * ((double)(1L << 31) / ((key >> 33) + 1)));
+        }
+        return (int)b;
+    }
+
+    /// <summary>
+    /// Stores a batch on the shard its key routes to, or on the next live shard when that one is down.
+    /// Refusals (bad input) are thrown as they are; only unreachable shards are skipped.
+    /// </summary>
+    public async Task<InsertResponse> InsertAsync(TransitionBatch batch, ulong routingKey, CancellationToken cancellationToken = default)
+    {
+        var request = new InsertRequest { Batch = TransitionCodec.Encode(batch) };
+        int home = Route(routingKey, _shards.Length);
+        RpcException? last = null;
+        for (int attempt = 0; attempt < _shards.Length; attempt++)
+        {
+            ShardState shard = _shards[(home + attempt) % _shards.Length];
+            if (!shard.IsLive) continue;
+            try
+            {
+                InsertResponse response = await shard.Client.InsertAsync(request, CallOptions(cancellationToken)).ConfigureAwait(false);
+                shard.Succeeded((long)response.ShardSize);
+                return response;
+            }
+            catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))
+            {
+                shard.Failed(_backoffMin, _backoffMax, ex);
+                last = ex;
+            }
+        }
+        throw NoShard("insert", last);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with <paramref name="count"/> rows drawn uniformly over the union of
+    /// the live shards: each row's shard is drawn in proportion to the shard sizes, then every shard is asked
+    /// for its share in parallel. <paramref name="shardOfRow"/>, if given, receives each row's shard index.
+    /// </summary>
+    public async Task SampleAsync(ReplaySample destination, int count, int[]? shardOfRow = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (count <= 0 || count > destination.Batch.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [1, {destination.Batch.Capacity}]");
+        if (shardOfRow is not null && shardOfRow.Length < count) throw new ArgumentException("shardOfRow is shorter than count", nameof(shardOfRow));
+        if (_shards.All(s => !s.IsLive || s.Size <= 0)) await RefreshSizesAsync(cancellationToken).ConfigureAwait(false);
+
+        int filled = 0;
+        RpcException? last = null;
+        for (int round = 0; round < _shards.Length && filled < count; round++)
+        {
+            int[] shares = Split(count - filled);
+            if (shares.Sum() == 0) break;
+            int offset = filled;
+            var calls = new List<Task<int>>();
+            for (int s = 0; s < _shards.Length; s++)
+            {
+                if (shares[s] == 0) continue;
+                calls.Add(FetchShareAsync(s, shares[s], destination, offset, shardOfRow, cancellationToken));
+                offset += shares[s];
+            }
+            // Shares land contiguously from their offsets; compact in case a shard failed part-way.
+            int[] got = await Task.WhenAll(calls).ConfigureAwait(false);
+            int writeAt = filled, readAt = filled, k = 0;
+            for (int s = 0; s < _shards.Length; s++)
+            {
+                if (shares[s] == 0) continue;
+                if (got[k] > 0 && writeAt != readAt) MoveRows(destination, shardOfRow, readAt, writeAt, got[k]);
+                writeAt += got[k];
+                readAt += shares[s];
+                if (got[k] < shares[s]) last = _shards[s].LastError ?? last;
+                k++;
+            }
+            filled = writeAt;
+        }
+        if (filled < count) throw NoShard($"sample of {count} (got {filled})", last);
+        destination.Batch.Count = count;
+        destination.TableSize = (int)Math.Min(int.MaxValue, _shards.Where(s => s.IsLive).Sum(s => s.Size));
+    }
+
+    /// <summary>Asks every shard for its info; unreachable shards give null (and are backed off).</summary>
+    public async Task<InfoResponse?[]> InfoAsync(CancellationToken cancellationToken = default)
+    {
+        return await Task.WhenAll(_shards.Select(async shard =>
+        {
+            try
+            {
+                InfoResponse info = await shard.Client.InfoAsync(null, CallOptions(cancellationToken)).ConfigureAwait(false);
+                shard.Succeeded((long)info.Size);
+                return info;
+            }
+            catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))
+            {
+                shard.Failed(_backoffMin, _backoffMax, ex);
+                return null;
+            }
+        })).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (ShardState shard in _shards) shard.Client.Dispose();
+    }
+
+    private async Task RefreshSizesAsync(CancellationToken cancellationToken) => await InfoAsync(cancellationToken).ConfigureAwait(false);
+
+    private int[] Split(int count)
+    {
+        var shares = new int[_shards.Length];
+        long[] sizes = _shards.Select(s => s.IsLive ? Math.Max(0, s.Size) : 0).ToArray();
+        long total = sizes.Sum();
+        if (total == 0) return shares;
+        lock (_rngGate)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                double u = _rng.NextDouble() * total;
+                int s = 0;
+                while (s < sizes.Length - 1 && (u -= sizes[s]) >= 0) s++;
+                while (sizes[s] == 0) s--; // rounding at the top edge
+                shares[s]++;
+            }
+        }
+        return shares;
+    }
+
+    private async Task<int> FetchShareAsync(int shardIndex, int rows, ReplaySample destination, int offset, int[]? shardOfRow, CancellationToken cancellationToken)
+    {
+        ShardState shard = _shards[shardIndex];
+        var request = new SampleRequest { BatchSize = (uint)rows, NumBatches = 1 };
+        int got = 0;
+        try
+        {
+            await foreach (SampleResponse response in shard.Client.SampleAsync(request, CallOptions(cancellationToken), cancellationToken).ConfigureAwait(false))
+            {
+                int n = TransitionCodec.RowCount(response.Batch);
+                if (n != rows) throw new RpcException(StatusCode.Internal, $"shard {shard.Client.Address} sent {n} rows, {rows} were asked");
+                DecodeInto(response, destination, offset, n);
+                if (shardOfRow is not null) Array.Fill(shardOfRow, shardIndex, offset, n);
+                got = n;
+                shard.Succeeded((long)response.ShardSize);
+            }
+            return got;
+        }
+        catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))
+        {
+            shard.Failed(_backoffMin, _backoffMax, ex);
+            return 0;
+        }
+    }
+
+    private void DecodeInto(SampleResponse response, ReplaySample destination, int offset, int rows)
+    {
+        TransitionBatch scratch = ScratchFor(rows);
+        TransitionCodec.Decode(response.Batch, _options.ObsDim, _options.ActDim, scratch);
+        TransitionBatch b = destination.Batch;
+        int o = b.ObsDim, a = b.ActDim;
+        scratch.Observations.AsSpan(0, rows * o).CopyTo(b.Observations.AsSpan(offset * o));
+        scratch.Actions.AsSpan(0, rows * a).CopyTo(b.Actions.AsSpan(offset * a));
+        scratch.Rewards.AsSpan(0, rows).CopyTo(b.Rewards.AsSpan(offset));
+        scratch.NextObservations.AsSpan(0, rows * o).CopyTo(b.NextObservations.AsSpan(offset * o));
+        scratch.Terminals.AsSpan(0, rows).CopyTo(b.Terminals.AsSpan(offset));
+        for (int i = 0; i < rows; i++)
+        {
+            destination.Keys[offset + i] = i < response.Keys.Count ? (long)response.Keys[i] : -1;
+            destination.Weights[offset + i] = i < response.Weights.Count ? response.Weights[i] : 1f;
+        }
+    }
+
+    [ThreadStatic] private static TransitionBatch? t_scratch;
+
+    private TransitionBatch ScratchFor(int rows)
+    {
+        if (t_scratch is null || t_scratch.Capacity < rows || t_scratch.ObsDim != _options.ObsDim || t_scratch.ActDim != _options.ActDim)
+            t_scratch = new TransitionBatch(Math.Max(rows, 256), _options.ObsDim, _options.ActDim);
+        return t_scratch;
+    }
+
+    private static void MoveRows(ReplaySample d, int[]? shardOfRow, int from, int to, int rows)
+    {
+        TransitionBatch b = d.Batch;
+        int o = b.ObsDim, a = b.ActDim;
+        b.Observations.AsSpan(from * o, rows * o).CopyTo(b.Observations.AsSpan(to * o));
+        b.Actions.AsSpan(from * a, rows * a).CopyTo(b.Actions.AsSpan(to * a));
+        b.Rewards.AsSpan(from, rows).CopyTo(b.Rewards.AsSpan(to));
+        b.NextObservations.AsSpan(from * o, rows * o).CopyTo(b.NextObservations.AsSpan(to * o));
+        b.Terminals.AsSpan(from, rows).CopyTo(b.Terminals.AsSpan(to));
+        d.Keys.AsSpan(from, rows).CopyTo(d.Keys.AsSpan(to));
+        d.Weights.AsSpan(from, rows).CopyTo(d.Weights.AsSpan(to));
+        shardOfRow?.AsSpan(from, rows).CopyTo(shardOfRow.AsSpan(to));
+    }
+
+    private GrpcCallOptions CallOptions(CancellationToken cancellationToken) => new(_timeout, cancellationToken);
+
+    /// <summary>Transport failures and silence mark a shard down; a refusal by a live shard does not.</summary>
+    private static bool IsUnreachable(RpcException ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && ex.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+
+    private RpcException NoShard(string what, RpcException? last)
+    {
+        string addresses = string.Join(", ", _shards.Select(s => s.Client.Address));
+        return new RpcException(StatusCode.Unavailable, $"{what}: no replay shard answered ({addresses}); last error: {last?.Detail ?? "all shards backing off or empty"}", inner: last);
+    }
+
+    private sealed class ShardState(ReplayShardClient client)
+    {
+        private readonly object _gate = new();
+        private long _retryAt;
+        private TimeSpan _backoff;
+
+        public ReplayShardClient Client { get; } = client;
+
+        public long Size { get; private set; }
+
+        public RpcException? LastError { get; private set; }
+
+        public bool IsLive
+        {
+            get { lock (_gate) return Stopwatch.GetTimestamp() >= _retryAt; }
+        }
+
+        public void Succeeded(long size)
+        {
+            lock (_gate)
+            {
+                Size = size;
+                _backoff = TimeSpan.Zero;
+                _retryAt = 0;
+            }
+        }
+
+        public void Failed(TimeSpan min, TimeSpan max, RpcException? error = null)
+        {
+            lock (_gate)
+            {
+                _backoff = _backoff == TimeSpan.Zero ? min : TimeSpan.FromTicks(Math.Min(max.Ticks, _backoff.Ticks * 2));
+                _retryAt = Stopwatch.GetTimestamp() + (long)(_backoff.TotalSeconds * Stopwatch.Frequency);
+                LastError = error ?? LastError;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace SoftQDistributed.ReplayService.Tests.Integration;
+
+/// <summary>A real shard process on 127.0.0.1 (ports chosen by the OS), started from the test's output folder.</summary>
+internal sealed partial class ShardProcess : IAsyncDisposable
+{
+    private const string ListeningLine = "replay shard listening on ";
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ShardProcess(Process process, Uri grpc, Uri http)
+    {
+        _process = process;
+        Grpc = grpc;
+        Http = http;
+    }
+
+    public Uri Grpc { get; }
+
+    public Uri Http { get; }
+
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get { lock (_output) return string.Join('\n', _output); }
+    }
+
+    public static async Task<ShardProcess> StartAsync(string dataDir, int shardId = 0, params string[] extra)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "SoftQDistributed.ReplayService.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (string arg in new[] { dll, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(),
+                     "--data-dir", dataDir, "--obs-dim", "3", "--act-dim", "2", "--capacity", "1000", "--snapshot-interval", "0" }.Concat(extra))
+            info.ArgumentList.Add(arg);
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shard process");
+        var lines = new List<string>();
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (lines) lines.Add(e.Data);
+            if (e.Data.StartsWith(ListeningLine, StringComparison.Ordinal)) listening.TrySetResult(e.Data[ListeningLine.Length..]);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (lines) lines.Add(e.Data);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Task exited = process.WaitForExitAsync();
+        Task first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (first != listening.Task)
+        {
+            if (!process.HasExited) process.Kill();
+            throw new InvalidOperationException("shard did not start:\n" + string.Join('\n', lines));
+        }
+        string[] addresses = (await listening.Task).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var shard = new ShardProcess(process, new Uri(addresses[0]), new Uri(addresses[1]));
+        lock (lines) shard._output.AddRange(lines);
+        return shard;
+    }
+
+    /// <summary>kill -9: no chance to snapshot.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM, as Kubernetes stops a pod; waits for the graceful exit.</summary>
+    public async Task TerminateAsync()
+    {
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, _process.ExitCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}

@@ -16,15 +16,17 @@ public static class TrainCommand
         (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(args);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
-        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, line => console.MarkupLineInterpolated($"[grey]{line}[/]"));
-        console.MarkupLineInterpolated($"[grey]{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)[/]");
+        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, Console.Error.WriteLine);
+        Console.Error.WriteLine($"{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)");
 
         var clock = Stopwatch.StartNew();
         using var trainer = new EmbeddedTrainer(train, softQ, gemm);
         using var metrics = new StreamWriter(Path.Combine(train.Out, "metrics.csv"));
         metrics.WriteLine(EpochMetrics.Header);
+        var epochs = new List<EpochMetrics>();
         void Record(EpochMetrics epoch)
         {
+            epochs.Add(epoch);
             metrics.WriteLine(epoch.ToCsv());
             metrics.Flush();
         }
@@ -59,6 +61,8 @@ public static class TrainCommand
 
         EvaluationResult eval = Evaluator.Run(train.Env, trainer.Networks.Policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true);
         double wall = clock.Elapsed.TotalSeconds;
+        foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, trainer.Networks, gemm, train.Seed + 30_000))
+            Console.Error.WriteLine($"wrote {plot}");
         var summary = new RunSummary(train.Env, train.Seed, trainer.EnvSteps, trainer.Update.Updates, trainer.Update.SkippedUpdates,
             Math.Round(wall, 2), Math.Round(trainer.Update.Updates / wall, 1), Math.Round(trainer.EnvSteps / wall, 1), gemm.Name, eval);
         string json = summary.ToJson();

@@ -103,7 +103,7 @@ public static class TransitionCodec
         if (float.IsFinite(probe)) return;
         for (int i = 0; i < data.Length; i++)
             if (!float.IsFinite(data[i]))
-                throw Invalid("non_finite_value", $"{name} row {i / width} holds {data[i]}: only finite values are stored");
+                throw Invalid("non_finite_value", $"{name} row {i / width} holds {(float.IsNaN(data[i]) ? "NaN" : data[i] > 0 ? "+Infinity" : "-Infinity")}: only finite values are stored");
     }
 
     private static string ShapeText(Tensor tensor) => "[" + string.Join(", ", tensor.Shape) + "]";

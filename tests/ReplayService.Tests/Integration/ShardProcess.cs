@@ -8,11 +8,12 @@ internal sealed partial class ShardProcess : IAsyncDisposable
 {
     private const string ListeningLine = "replay shard listening on ";
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private ShardProcess(Process process, Uri grpc, Uri http)
+    private ShardProcess(Process process, List<string> output, Uri grpc, Uri http)
     {
         _process = process;
+        _output = output;
         Grpc = grpc;
         Http = http;
     }
@@ -65,9 +66,22 @@ internal sealed partial class ShardProcess : IAsyncDisposable
             throw new InvalidOperationException("shard did not start:\n" + string.Join('\n', lines));
         }
         string[] addresses = (await listening.Task).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var shard = new ShardProcess(process, new Uri(addresses[0]), new Uri(addresses[1]));
-        lock (lines) shard._output.AddRange(lines);
+        var shard = new ShardProcess(process, lines, new Uri(addresses[0]), new Uri(addresses[1]));
+        await shard.WaitUntilReadyAsync();
         return shard;
+    }
+
+    /// <summary>Polls /readyz (bounded): ready once the newest snapshot is restored.</summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (int attempt = 0; attempt < 300; attempt++)
+        {
+            using HttpResponseMessage response = await http.GetAsync(new Uri(Http, "/readyz"));
+            if (response.IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("shard never became ready:\n" + Output);
     }
 
     /// <summary>kill -9: no chance to snapshot.</summary>

@@ -1,0 +1,99 @@
+using SoftQDistributed.ReplayService.Tests.Unit;
+using SoftQDistributed.Shared.Proto.Replay;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.ReplayService.Tests.Integration;
+
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task After_kill_9_a_restarted_shard_holds_everything_up_to_its_last_snapshot()
+    {
+        using var dir = new TempDir();
+        InfoResponse atSnapshot;
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await Insert(client, rows: 300, firstId: 0);
+            await client.CheckpointAsync();
+            atSnapshot = await Checksummed(client);
+            await Insert(client, rows: 50, firstId: 300); // after the snapshot: lost with kill -9
+            await shard.KillAsync();
+        }
+        await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
+        using var again = new ReplayShardClient(restarted.Grpc);
+        InfoResponse restored = await Checksummed(again);
+        Assert.Equal(atSnapshot.Size, restored.Size);
+        Assert.Equal(atSnapshot.TotalInserted, restored.TotalInserted);
+        Assert.Equal(atSnapshot.ContentChecksum, restored.ContentChecksum);
+    }
+
+    [Fact]
+    public async Task After_SIGTERM_a_restarted_shard_has_lost_nothing()
+    {
+        using var dir = new TempDir();
+        InfoResponse before;
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await Insert(client, rows: 1200, firstId: 0); // wraps the ring of 1000
+            await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 10, NumBatches = 3 })) { }
+            before = await Checksummed(client);
+            await shard.TerminateAsync();
+        }
+        await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
+        using var again = new ReplayShardClient(restarted.Grpc);
+        InfoResponse after = await Checksummed(again);
+        Assert.Equal(1000UL, after.Size);
+        Assert.Equal(1200UL, after.TotalInserted);
+        Assert.Equal(30UL, after.TotalSampled);
+        Assert.Equal(before.ContentChecksum, after.ContentChecksum);
+
+        // The ring continues where it stopped: the next insert overwrites the oldest rows, not the newest.
+        await Insert(again, rows: 10, firstId: 1200);
+        var check = new ReplaySample(1000, 3, 2);
+        var ids = new HashSet<int>();
+        await foreach (SampleResponse response in again.SampleAsync(new SampleRequest { BatchSize = 1000, NumBatches = 5 }))
+            foreach (ulong key in response.Keys) ids.Add((int)key);
+        Assert.DoesNotContain(200, ids);
+        Assert.True(ids.Min() >= 210);
+    }
+
+    [Fact]
+    public async Task A_corrupt_newest_snapshot_falls_back_to_the_previous_one()
+    {
+        using var dir = new TempDir();
+        InfoResponse first;
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await Insert(client, rows: 100, firstId: 0);
+            await client.CheckpointAsync();
+            first = await Checksummed(client);
+            await Insert(client, rows: 100, firstId: 100);
+            CheckpointResponse newest = await client.CheckpointAsync();
+            await shard.KillAsync();
+
+            byte[] bytes = await File.ReadAllBytesAsync(newest.Path);
+            bytes[bytes.Length / 2] ^= 0x5A; // one flipped byte in the payload
+            await File.WriteAllBytesAsync(newest.Path, bytes);
+        }
+        await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
+        using var again = new ReplayShardClient(restarted.Grpc);
+        InfoResponse restored = await Checksummed(again);
+        Assert.Equal(100UL, restored.Size);
+        Assert.Equal(first.ContentChecksum, restored.ContentChecksum);
+        Assert.Contains("checksum mismatch", restarted.Output);
+    }
+
+    private static async Task Insert(ReplayShardClient client, int rows, int firstId)
+    {
+        await using var call = client.OpenInsertStream();
+        for (int done = 0; done < rows; done += 50)
+            await call.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(Math.Min(50, rows - done), 3, 2, firstId + done)) });
+        InsertResponse response = await call.CompleteAsync();
+        Assert.Equal((ulong)rows, response.Transitions);
+    }
+
+    private static Task<InfoResponse> Checksummed(ReplayShardClient client) => client.InfoAsync(new InfoRequest { IncludeChecksum = true });
+}

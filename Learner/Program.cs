@@ -5,12 +5,15 @@ using SoftQDistributed.Shared.Environments;
 
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
+                     "       Learner train --resume DIR [--env-steps N]\n" +
+                     "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";
 try
 {
     return args.FirstOrDefault() switch
     {
         "train" => TrainCommand.Run(args[1..]),
+        "evaluate" => EvaluateCommand.Run(args[1..]),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
     };

@@ -54,6 +54,13 @@ public sealed class SoftQUpdate : IDisposable
 
     public Adam PolicyOptimizer { get; }
 
+    /// <summary>The state of the generator behind the uniform actions and the particles' noise, for checkpoints.</summary>
+    public RngState RandomState
+    {
+        get => _rng.State;
+        set => _rng.State = value;
+    }
+
     /// <summary>Updates applied.</summary>
     public long Updates { get; set; }
 

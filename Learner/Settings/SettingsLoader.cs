@@ -25,6 +25,7 @@ public static partial class SettingsLoader
         var softQ = Bind(configuration.GetSection("SoftQ"), new SoftQSettings());
         training.Validate();
         softQ.Validate();
+        Shared.Environments.EnvironmentRegistry.Default.Get(training.Env); // an unknown name fails here, before any work
         return (training, softQ);
     }
 

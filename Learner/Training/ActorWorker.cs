@@ -1,3 +1,4 @@
+using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
@@ -38,18 +39,31 @@ public sealed class ActorWorker
     /// <summary>Episodes that finished since the last <see cref="TakeFinished"/>.</summary>
     public IReadOnlyList<(float Return, int Length)> FinishedReturns => _finished;
 
-    public VectorEnvironment Environments => _envs;
-
-    public Rng NoiseRng => _noiseRng;
-
-    public Mlp Policy => _policy;
-
     public void SyncPolicy(Mlp learnerPolicy) => _policy.CopyFrom(learnerPolicy);
 
     public void TakeFinished(List<(float Return, int Length)> into)
     {
         into.AddRange(_finished);
         _finished.Clear();
+    }
+
+    /// <summary>Environments, observations to act on, noise generator and policy copy, under <paramref name="prefix"/>.</summary>
+    public void WriteState(SafetensorsWriter writer, string prefix)
+    {
+        long[] envState = new long[_envs.StateLength];
+        _envs.SaveState(envState);
+        writer.Add(prefix + "envs", envState);
+        writer.Add(prefix + "observations", _observations);
+        writer.Add(prefix + "rng", RngWords.From(_noiseRng.State));
+        writer.Add(prefix + "policy", _policy.Parameters);
+    }
+
+    public void ReadState(SafetensorsFile file, string prefix)
+    {
+        _envs.RestoreState(file.ReadInt64(prefix + "envs"));
+        file.ReadFloat32(prefix + "observations", _observations);
+        _noiseRng.State = RngWords.Read(file, prefix + "rng");
+        file.ReadFloat32(prefix + "policy", _policy.Parameters);
     }
 
     public void Step(IGemm gemm)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
@@ -27,6 +28,9 @@ public sealed class EmbeddedTrainer : IDisposable
     private readonly ParallelPartitions _actorThreads;
     private readonly Action<int> _stepActor;
     private readonly List<(float Return, int Length)> _episodes = [];
+    private long _episodeCount;
+    private int _epoch;
+    private long _nextEpochEnd;
 
     public EmbeddedTrainer(TrainingSettings train, SoftQSettings softQ, IGemm gemm)
     {
@@ -47,6 +51,7 @@ public sealed class EmbeddedTrainer : IDisposable
         }
         _actorThreads = new ParallelPartitions(train.ActorThreads, "actor");
         _stepActor = i => _actors[i].Step(_gemm);
+        _nextEpochEnd = train.EpochLength;
     }
 
     public SoftQNetworks Networks => _nets;
@@ -63,9 +68,6 @@ public sealed class EmbeddedTrainer : IDisposable
         var trainClock = new Stopwatch();
         var evalClock = new Stopwatch();
         var epochStats = new UpdateStatistics();
-        long episodes = 0;
-        int epoch = 0;
-        long nextEpochEnd = _train.EpochLength;
         long epochStartUpdates = _update.Updates;
         double epochStartTrainSeconds = 0;
 
@@ -94,16 +96,16 @@ public sealed class EmbeddedTrainer : IDisposable
                 trainClock.Stop();
             }
 
-            while (EnvSteps >= nextEpochEnd || EnvSteps >= _train.EnvSteps)
+            while (EnvSteps >= _nextEpochEnd || EnvSteps >= _train.EnvSteps)
             {
                 evalClock.Start();
-                EvaluationResult eval = Evaluator.Run(_train.Env, _nets.Policy, _gemm, _train.EvalEpisodesPerEpoch, _train.Seed + 10_000 + (ulong)epoch);
+                EvaluationResult eval = Evaluator.Run(_train.Env, _nets.Policy, _gemm, _train.EvalEpisodesPerEpoch, _train.Seed + 10_000 + (ulong)_epoch);
                 evalClock.Stop();
-                episodes += _episodes.Count;
+                _episodeCount += _episodes.Count;
                 double trainSeconds = trainClock.Elapsed.TotalSeconds;
                 long epochUpdates = _update.Updates - epochStartUpdates;
                 onEpoch(new EpochMetrics(
-                    epoch, EnvSteps, _update.Updates, episodes,
+                    _epoch, EnvSteps, _update.Updates, _episodeCount,
                     eval.MeanReturn, eval.MinReturn, eval.MaxReturn, eval.StdReturn, eval.MeanLength,
                     epochStats.QMean, epochStats.QStd, epochStats.BellmanError, epochStats.QLoss, epochStats.Surrogate,
                     _replay.Count, _update.Updates * _train.BatchSize, trainSeconds, sampleClock.Elapsed.TotalSeconds,
@@ -114,11 +116,58 @@ public sealed class EmbeddedTrainer : IDisposable
                 epochStats = new UpdateStatistics();
                 epochStartUpdates = _update.Updates;
                 epochStartTrainSeconds = trainSeconds;
-                epoch++;
-                nextEpochEnd += _train.EpochLength;
+                _epoch++;
+                _nextEpochEnd += _train.EpochLength;
                 if (EnvSteps >= _train.EnvSteps) return;
             }
         }
+    }
+
+    /// <summary>Everything that decides how training continues, for an exact resume.</summary>
+    public void WriteState(SafetensorsWriter writer)
+    {
+        writer.Add("q", _nets.Q.Parameters);
+        writer.Add("target_q", _nets.TargetQ.Parameters);
+        writer.Add("policy", _nets.Policy.Parameters);
+        writer.Add("adam_q_m", _update.QOptimizer.FirstMoment);
+        writer.Add("adam_q_v", _update.QOptimizer.SecondMoment);
+        writer.Add("adam_policy_m", _update.PolicyOptimizer.FirstMoment);
+        writer.Add("adam_policy_v", _update.PolicyOptimizer.SecondMoment);
+        writer.Add("counters", [_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates,
+            EnvSteps, _episodeCount, _epoch, _nextEpochEnd]);
+        writer.Add("rng_update", RngWords.From(_update.RandomState));
+        writer.Add("rng_sample", RngWords.From(_sampleRng.State));
+        int rows = _replay.Count;
+        writer.Add("replay_observations", _replay.ObservationStorage[..(rows * _replay.ObsDim)]);
+        writer.Add("replay_actions", _replay.ActionStorage[..(rows * _replay.ActDim)]);
+        writer.Add("replay_rewards", _replay.RewardStorage[..rows]);
+        writer.Add("replay_next_observations", _replay.NextObservationStorage[..(rows * _replay.ObsDim)]);
+        writer.Add("replay_terminals", _replay.TerminalStorage[..rows]);
+        writer.Add("replay_total_added", [_replay.TotalAdded]);
+        for (int i = 0; i < _actors.Length; i++) _actors[i].WriteState(writer, $"actor{i}_");
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteState"/> for the same settings.</summary>
+    public void ReadState(SafetensorsFile file)
+    {
+        file.ReadFloat32("q", _nets.Q.Parameters);
+        file.ReadFloat32("target_q", _nets.TargetQ.Parameters);
+        file.ReadFloat32("policy", _nets.Policy.Parameters);
+        file.ReadFloat32("adam_q_m", _update.QOptimizer.FirstMoment);
+        file.ReadFloat32("adam_q_v", _update.QOptimizer.SecondMoment);
+        file.ReadFloat32("adam_policy_m", _update.PolicyOptimizer.FirstMoment);
+        file.ReadFloat32("adam_policy_v", _update.PolicyOptimizer.SecondMoment);
+        long[] counters = new long[8];
+        file.ReadInt64("counters", counters);
+        (_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates) = (counters[0], counters[1], counters[2], counters[3]);
+        (EnvSteps, _episodeCount, _epoch, _nextEpochEnd) = (counters[4], counters[5], (int)counters[6], counters[7]);
+        _update.RandomState = RngWords.Read(file, "rng_update");
+        _sampleRng.State = RngWords.Read(file, "rng_sample");
+        long totalAdded = file.ReadInt64("replay_total_added")[0];
+        _replay.RestoreSlots(0, file.ReadFloat32("replay_observations"), file.ReadFloat32("replay_actions"), file.ReadFloat32("replay_rewards"),
+            file.ReadFloat32("replay_next_observations"), file.ReadFloat32("replay_terminals"));
+        _replay.RestorePosition(totalAdded);
+        for (int i = 0; i < _actors.Length; i++) _actors[i].ReadState(file, $"actor{i}_");
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using Spectre.Console;
 
@@ -11,9 +12,26 @@ namespace SoftQDistributed.Learner.Training;
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>What a resumed run may change: its budget, evaluation, output and speed knobs, not what it learns.</summary>
+    private static readonly string[] ResumeOverrides = ["--env-steps", "--eval-episodes", "--out", "--backend", "--threads"];
+
     public static int Run(IReadOnlyList<string> args)
     {
-        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(args);
+        int resumeAt = args.ToList().IndexOf("--resume");
+        SafetensorsFile? checkpoint = null;
+        TrainingSettings train;
+        SoftQSettings softQ;
+        if (resumeAt >= 0)
+        {
+            if (resumeAt + 1 >= args.Count) throw new SettingsException("--resume needs the directory of a run to continue");
+            string directory = args[resumeAt + 1];
+            (checkpoint, train, softQ) = TrainingCheckpoint.Load(directory);
+            train = ApplyResumeOverrides(train with { Out = directory }, [.. args.Take(resumeAt), .. args.Skip(resumeAt + 2)]);
+        }
+        else
+        {
+            (train, softQ) = SettingsLoader.Load(args);
+        }
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
         IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, Console.Error.WriteLine);
@@ -21,8 +39,17 @@ public static class TrainCommand
 
         var clock = Stopwatch.StartNew();
         using var trainer = new EmbeddedTrainer(train, softQ, gemm);
-        using var metrics = new StreamWriter(Path.Combine(train.Out, "metrics.csv"));
-        metrics.WriteLine(EpochMetrics.Header);
+        if (checkpoint is not null)
+        {
+            trainer.ReadState(checkpoint);
+            if (trainer.EnvSteps >= train.EnvSteps)
+                throw new SettingsException($"the checkpoint is already at {trainer.EnvSteps} env steps; give a larger --env-steps to continue");
+            Console.Error.WriteLine($"resumed from {checkpoint.Source} at {trainer.EnvSteps} env steps, {trainer.Update.Updates} updates");
+        }
+        string metricsPath = Path.Combine(train.Out, "metrics.csv");
+        bool appendMetrics = checkpoint is not null && File.Exists(metricsPath);
+        using var metrics = new StreamWriter(metricsPath, append: appendMetrics);
+        if (!appendMetrics) metrics.WriteLine(EpochMetrics.Header);
         var epochs = new List<EpochMetrics>();
         void Record(EpochMetrics epoch)
         {
@@ -59,6 +86,7 @@ public static class TrainCommand
             });
         }
 
+        TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
         EvaluationResult eval = Evaluator.Run(train.Env, trainer.Networks.Policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true);
         double wall = clock.Elapsed.TotalSeconds;
         foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, trainer.Networks, gemm, train.Seed + 30_000))
@@ -69,5 +97,22 @@ public static class TrainCommand
         File.WriteAllText(Path.Combine(train.Out, "summary.json"), json + Environment.NewLine);
         Console.WriteLine(json);
         return 0;
+    }
+
+    private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyList<string> args)
+    {
+        foreach (string arg in args)
+            if (arg.StartsWith("--", StringComparison.Ordinal) && !ResumeOverrides.Contains(arg.Split('=')[0]))
+                throw new SettingsException($"{arg} cannot change when resuming (the run continues with its saved settings); allowed: {string.Join(" ", ResumeOverrides)}");
+        (TrainingSettings given, _) = SettingsLoader.Load([.. args, "--env", saved.Env]);
+        bool Has(string name) => args.Any(a => a == name || a.StartsWith(name + "=", StringComparison.Ordinal));
+        return saved with
+        {
+            EnvSteps = Has("--env-steps") ? given.EnvSteps : saved.EnvSteps,
+            EvalEpisodes = Has("--eval-episodes") ? given.EvalEpisodes : saved.EvalEpisodes,
+            Out = Has("--out") ? given.Out : saved.Out,
+            Backend = Has("--backend") ? given.Backend : saved.Backend,
+            Threads = Has("--threads") ? given.Threads : saved.Threads,
+        };
     }
 }

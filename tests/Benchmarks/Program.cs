@@ -5,4 +5,5 @@ using SoftQDistributed.Benchmarks;
 var root = new RootCommand("SoftQDistributed benchmarks");
 root.Subcommands.Add(UpdateBenchmark.Command());
 root.Subcommands.Add(GemmBenchmark.Command());
+root.Subcommands.Add(ReplayBenchmark.Command());
 return root.Parse(args).Invoke();

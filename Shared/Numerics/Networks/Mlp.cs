@@ -102,8 +102,7 @@ public sealed class Mlp
 
     private void RequireSameShape(Mlp other)
     {
-        if (other.Parameters.Length != Parameters.Length || !other.Shape.Hidden.SequenceEqual(Shape.Hidden)
-            || other.Shape with { Hidden = Shape.Hidden } != Shape)
+        if (!other.Shape.SameAs(Shape))
             throw new ArgumentException($"network shapes differ: {other.Shape} vs {Shape}");
     }
 }

@@ -16,6 +16,17 @@ public sealed record MlpShape(int ObsDim, int XDim, IReadOnlyList<int> Hidden, i
 
     public int MaxWidth => Math.Max(OutputDim, Hidden.Count == 0 ? 0 : Hidden.Max());
 
+    /// <summary>Same dimensions and layers (records compare the hidden list by reference); allocates nothing.</summary>
+    public bool SameAs(MlpShape other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (ObsDim != other.ObsDim || XDim != other.XDim || OutputDim != other.OutputDim
+            || TanhOutput != other.TanhOutput || Hidden.Count != other.Hidden.Count) return false;
+        for (int i = 0; i < Hidden.Count; i++)
+            if (Hidden[i] != other.Hidden[i]) return false;
+        return true;
+    }
+
     public void Validate()
     {
         if (ObsDim < 0 || XDim <= 0 || OutputDim <= 0)

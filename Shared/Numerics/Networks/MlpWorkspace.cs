@@ -168,7 +168,7 @@ public sealed class MlpWorkspace
 
     private void CheckNet(Mlp net)
     {
-        if (!ReferenceEquals(net.Shape, Shape) && net.Shape.ToString() != Shape.ToString())
+        if (!net.Shape.SameAs(Shape))
             throw new ArgumentException($"workspace for {Shape} used with network {net.Shape}");
     }
 }

@@ -29,7 +29,9 @@ public sealed class GrpcServerCallContext : IDisposable
     /// <summary>Fires when the deadline passes or the client goes away.</summary>
     public CancellationToken CancellationToken => _cancellation.Token;
 
-    public bool DeadlinePassed => Timeout is not null && Stopwatch.GetTimestamp() >= _deadlineTimestamp;
+    /// <summary>True once the deadline has passed (the timer may fire a tick before the clock agrees; either counts).</summary>
+    public bool DeadlinePassed => Timeout is not null
+        && (Stopwatch.GetTimestamp() >= _deadlineTimestamp || (_cancellation.IsCancellationRequested && !HttpContext.RequestAborted.IsCancellationRequested));
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -14,7 +14,7 @@ public sealed class SettingsLoaderTests
         Assert.Equal(new[] { 64, 32 }, softQ.Hidden);
 
         (_, SoftQSettings pendulum) = SettingsLoader.Load(["--env=pendulum"]);
-        Assert.Equal(1f, pendulum.RewardScale);
+        Assert.Equal(10f, pendulum.RewardScale);
     }
 
     [Theory]

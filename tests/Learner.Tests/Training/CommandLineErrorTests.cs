@@ -1,0 +1,61 @@
+using System.Reflection;
+using SoftQDistributed.Learner;
+
+namespace SoftQDistributed.Tests.Training;
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;
+
+/// <summary>The learner's entry point on bad input: one clear line on standard error, exit code 2, no stack trace.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class CommandLineErrorTests
+{
+    [Theory]
+    [InlineData("unknown environment 'cartpole'", "train", "--env", "cartpole")]
+    [InlineData("--env-steps (Train:EnvSteps) = 'lots' is not an integer", "train", "--env-steps", "lots")]
+    [InlineData("unknown switch '--colour'", "train", "--colour", "red")]
+    [InlineData("checkpoint not found", "evaluate", "--checkpoint", "/nonexistent/softq-run")]
+    [InlineData("usage:", "fly")]
+    public void Bad_input_is_one_clear_line_and_exit_code_2(string expected, params string[] args)
+    {
+        (int exitCode, string error) = RunLearner(args);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void A_corrupt_checkpoint_is_one_clear_line_and_exit_code_2()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "softq-corrupt-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory, "checkpoint.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+            (int exitCode, string error) = RunLearner(["train", "--resume", directory]);
+            Assert.Equal(2, exitCode);
+            Assert.StartsWith("error: ", error);
+            Assert.Single(error.Trim().Split('\n'));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Error) RunLearner(string[] args)
+    {
+        MethodInfo entry = typeof(SoftQUpdate).Assembly.EntryPoint!;
+        TextWriter original = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            return ((int)entry.Invoke(null, [args])!, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}

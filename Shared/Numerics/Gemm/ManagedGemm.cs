@@ -44,6 +44,11 @@ public sealed unsafe class ManagedGemm : IGemm
             ScaleC(m, n, beta, c, ldc);
             return;
         }
+        if (m < _mr && !transposeA && !transposeB)
+        {
+            FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         if (n == 1 && !transposeA)
         {
             MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
@@ -182,6 +187,48 @@ public sealed unsafe class ManagedGemm : IGemm
                     d[cols..].Clear();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Fewer rows than a micro-tile (acting with a handful of environments): packing B would cost more than
+    /// the product, so each row of C accumulates a_ip·B[p, :] straight from B, four rows of B per pass.
+    /// </summary>
+    private static void FewRows(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* ci = c + (long)i * ldc;
+            var row = new Span<float>(ci, n);
+            if (beta == 0) row.Clear();
+            else if (beta != 1) TensorPrimitives.Multiply(row, beta, row);
+            float* ai = a + (long)i * lda;
+            int p = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; p + 4 <= k; p += 4)
+                {
+                    float* b0 = b + (long)p * ldb;
+                    var x0 = Vector512.Create(alpha * ai[p]);
+                    var x1 = Vector512.Create(alpha * ai[p + 1]);
+                    var x2 = Vector512.Create(alpha * ai[p + 2]);
+                    var x3 = Vector512.Create(alpha * ai[p + 3]);
+                    int j = 0;
+                    for (; j + 16 <= n; j += 16)
+                    {
+                        Vector512<float> sum = Vector512.Load(ci + j);
+                        sum = Vector512.FusedMultiplyAdd(x0, Vector512.Load(b0 + j), sum);
+                        sum = Vector512.FusedMultiplyAdd(x1, Vector512.Load(b0 + ldb + j), sum);
+                        sum = Vector512.FusedMultiplyAdd(x2, Vector512.Load(b0 + 2L * ldb + j), sum);
+                        sum = Vector512.FusedMultiplyAdd(x3, Vector512.Load(b0 + 3L * ldb + j), sum);
+                        sum.Store(ci + j);
+                    }
+                    for (; j < n; j++)
+                        ci[j] += x0[0] * b0[j] + x1[0] * b0[ldb + j] + x2[0] * b0[2L * ldb + j] + x3[0] * b0[3L * ldb + j];
+                }
+            }
+            for (; p < k; p++)
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), alpha * ai[p], row, row);
         }
     }
 

@@ -46,6 +46,9 @@ public sealed record TrainingSettings
     /// <summary>Transitions in the replay before training starts.</summary>
     public int MinReplaySize { get; init; } = 1000;
 
+    /// <summary>Write checkpoint.safetensors every this many environment steps (0: only at the end and on SIGINT/SIGTERM).</summary>
+    public long CheckpointInterval { get; init; } = 10_000;
+
     /// <summary>GEMM backend: auto, openblas or managed.</summary>
     public string Backend { get; init; } = "auto";
 
@@ -64,6 +67,7 @@ public sealed record TrainingSettings
         Require(ReplayCapacity >= BatchSize, $"replay-capacity ({ReplayCapacity}) must hold at least one batch ({BatchSize})");
         Require(MinReplaySize >= 1 && MinReplaySize <= ReplayCapacity, $"min-replay-size must be in [1, replay-capacity], got {MinReplaySize}");
         Require(Threads >= 1, $"threads must be at least 1, got {Threads}");
+        Require(CheckpointInterval >= 0, $"checkpoint-interval cannot be negative, got {CheckpointInterval}");
         Require(!string.IsNullOrWhiteSpace(Out), "out must name a directory");
     }
 

@@ -60,8 +60,11 @@ public sealed class EmbeddedTrainer : IDisposable
 
     public long EnvSteps { get; private set; }
 
-    /// <summary>Trains to the budget, calling <paramref name="onEpoch"/> after each epoch's evaluation.</summary>
-    public void Run(Action<EpochMetrics> onEpoch)
+    /// <summary>
+    /// Trains to the budget, calling <paramref name="onEpoch"/> after each epoch's evaluation. A cancelled
+    /// <paramref name="stop"/> ends the run between iterations, where the state is whole and can be checkpointed.
+    /// </summary>
+    public void Run(Action<EpochMetrics> onEpoch, CancellationToken stop = default)
     {
         int stepsPerIteration = _actors.Length * _train.EnvsPerActor;
         var sampleClock = new Stopwatch();
@@ -71,7 +74,7 @@ public sealed class EmbeddedTrainer : IDisposable
         long epochStartUpdates = _update.Updates;
         double epochStartTrainSeconds = 0;
 
-        while (EnvSteps < _train.EnvSteps)
+        while (EnvSteps < _train.EnvSteps && !stop.IsCancellationRequested)
         {
             sampleClock.Start();
             _actorThreads.Run(_stepActor);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
+using System.Runtime.InteropServices;
 using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using Spectre.Console;
@@ -51,12 +52,28 @@ public static class TrainCommand
         using var metrics = new StreamWriter(metricsPath, append: appendMetrics);
         if (!appendMetrics) metrics.WriteLine(EpochMetrics.Header);
         var epochs = new List<EpochMetrics>();
+        long nextCheckpoint = train.CheckpointInterval > 0 ? (trainer.EnvSteps / train.CheckpointInterval + 1) * train.CheckpointInterval : long.MaxValue;
         void Record(EpochMetrics epoch)
         {
             epochs.Add(epoch);
             metrics.WriteLine(epoch.ToCsv());
             metrics.Flush();
+            if (epoch.EnvSteps >= nextCheckpoint && epoch.EnvSteps < train.EnvSteps)
+            {
+                TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
+                nextCheckpoint += train.CheckpointInterval;
+            }
         }
+
+        // SIGINT (Ctrl-C) and SIGTERM stop training between iterations; the checkpoint below is then written as usual.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         if (console.Profile.Capabilities.Interactive)
         {
@@ -70,7 +87,7 @@ public static class TrainCommand
                         Record(epoch);
                         task.Value = epoch.EnvSteps;
                         task.Description = $"steps {epoch.EnvSteps} | {epoch.UpdatesPerSecond:F0} upd/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3}";
-                    });
+                    }, stop.Token);
                 });
         }
         else
@@ -83,7 +100,11 @@ public static class TrainCommand
                 if (epoch.EnvSteps < nextReport && epoch.EnvSteps < train.EnvSteps) return;
                 nextReport += reportEvery;
                 Console.Error.WriteLine($"steps {epoch.EnvSteps}/{train.EnvSteps} | {epoch.UpdatesPerSecond:F0} updates/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3} | {clock.Elapsed.TotalSeconds:F0} s");
-            });
+            }, stop.Token);
+        }
+        if (stop.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"stopped at {trainer.EnvSteps} env steps; continue with: train --resume {train.Out} --env-steps {train.EnvSteps}");
         }
 
         TrainingCheckpoint.Save(train.Out, trainer, train, softQ);

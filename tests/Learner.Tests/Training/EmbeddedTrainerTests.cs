@@ -44,6 +44,35 @@ public sealed class EmbeddedTrainerTests
     }
 
     [Fact]
+    public void A_run_stopped_by_cancellation_resumes_exactly()
+    {
+        var gemm = new ManagedGemm();
+        byte[] straight;
+        using (var trainer = new EmbeddedTrainer(Small(400), SmallAgent, gemm))
+        {
+            trainer.Run(_ => { });
+            straight = Snapshot(trainer);
+        }
+
+        byte[] stopped;
+        using (var stop = new CancellationTokenSource())
+        using (var first = new EmbeddedTrainer(Small(400), SmallAgent, gemm))
+        {
+            first.Run(epoch => { if (epoch.EnvSteps >= 150) stop.Cancel(); }, stop.Token); // as SIGTERM would
+            Assert.InRange(first.EnvSteps, 150, 399);
+            stopped = Snapshot(first);
+        }
+        using var resumed = new EmbeddedTrainer(Small(400), SmallAgent, gemm);
+        resumed.ReadState(SafetensorsFile.Parse(stopped, "stopped"));
+        resumed.Run(_ => { });
+
+        SafetensorsFile a = SafetensorsFile.Parse(straight, "straight"), b = SafetensorsFile.Parse(Snapshot(resumed), "resumed");
+        Assert.Equal(a.ReadFloat32("q"), b.ReadFloat32("q"));
+        Assert.Equal(a.ReadFloat32("policy"), b.ReadFloat32("policy"));
+        Assert.Equal(a.ReadInt64("counters")[..5], b.ReadInt64("counters")[..5]);
+    }
+
+    [Fact]
     public void Checkpoint_files_round_trip_and_a_corrupt_one_is_refused_clearly()
     {
         string directory = Path.Combine(Path.GetTempPath(), "softq-checkpoint-" + Guid.NewGuid().ToString("N"));

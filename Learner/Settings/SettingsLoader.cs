@@ -15,12 +15,14 @@ public static partial class SettingsLoader
 {
     private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
 
-    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? extraSwitches = null)
+    /// <param name="directory">Where appsettings.json is looked for; the current directory by default.</param>
+    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory = null)
     {
-        Dictionary<string, string> commandLine = ParseCommandLine(args, extraSwitches);
-        IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), commandLine);
+        Dictionary<string, string> commandLine = ParseCommandLine(args);
+        string settingsFile = Path.Combine(directory ?? Directory.GetCurrentDirectory(), "appsettings.json");
+        IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), settingsFile, commandLine);
         string env = withoutDefaults["Train:Env"] ?? new TrainingSettings().Env;
-        IConfiguration configuration = Build(EnvironmentDefaults.For(env), commandLine);
+        IConfiguration configuration = Build(EnvironmentDefaults.For(env), settingsFile, commandLine);
         var training = Bind(configuration.GetSection("Train"), new TrainingSettings());
         var softQ = Bind(configuration.GetSection("SoftQ"), new SoftQSettings());
         training.Validate();
@@ -39,15 +41,15 @@ public static partial class SettingsLoader
         return switches;
     }
 
-    private static IConfiguration Build(IReadOnlyDictionary<string, string> defaults, Dictionary<string, string> commandLine) =>
+    private static IConfiguration Build(IReadOnlyDictionary<string, string> defaults, string settingsFile, Dictionary<string, string> commandLine) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(defaults!)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddJsonFile(settingsFile, optional: true)
             .AddEnvironmentVariables("SOFTQ__")
             .AddInMemoryCollection(commandLine!)
             .Build();
 
-    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? extraSwitches)
+    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args)
     {
         IReadOnlyDictionary<string, string> known = Switches();
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -67,10 +69,9 @@ public static partial class SettingsLoader
                     throw new SettingsException($"switch {arg} needs a value");
                 value = args[++i];
             }
-            if (known.TryGetValue(name, out string? key) || (extraSwitches?.TryGetValue(name, out key) ?? false))
-                values[key] = value;
-            else
-                throw new SettingsException($"unknown switch '{name}'; known: {string.Join(" ", known.Keys.Concat(extraSwitches?.Keys ?? []))}");
+            if (!known.TryGetValue(name, out string? key))
+                throw new SettingsException($"unknown switch '{name}'; known: {string.Join(" ", known.Keys)}");
+            values[key] = value;
         }
         return values;
     }

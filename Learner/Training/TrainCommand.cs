@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using SoftQDistributed.Learner.Settings;
 using System.Runtime.InteropServices;
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using Spectre.Console;

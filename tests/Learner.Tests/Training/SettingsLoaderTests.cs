@@ -36,3 +36,34 @@ public sealed class SettingsLoaderTests
         Assert.Contains("needs a value", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seed"])).Message);
     }
 }
+
+/// <summary>Layering of appsettings.json and environment variables (process-wide, so not run in parallel).</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class SettingsLayeringTests
+{
+    [Fact]
+    public void Command_line_beats_environment_variables_which_beat_appsettings_which_beat_env_defaults()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "softq-settings-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "appsettings.json"),
+            """{ "Train": { "EnvSteps": 111, "BatchSize": 16, "Seed": 5 }, "SoftQ": { "RewardScale": 0.5 } }""");
+        Environment.SetEnvironmentVariable("SOFTQ__Train__EnvSteps", "222");
+        Environment.SetEnvironmentVariable("SOFTQ__Train__BatchSize", "24");
+        try
+        {
+            (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--batch-size", "32"], directory);
+            Assert.Equal(32, train.BatchSize);      // command line
+            Assert.Equal(222, train.EnvSteps);      // environment variable over appsettings.json
+            Assert.Equal(5UL, train.Seed);          // appsettings.json
+            Assert.Equal(0.5f, softQ.RewardScale);  // appsettings.json over MultiGoal's 0.1
+            Assert.Equal(32, softQ.SvgdParticles);  // MultiGoal's default
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SOFTQ__Train__EnvSteps", null);
+            Environment.SetEnvironmentVariable("SOFTQ__Train__BatchSize", null);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

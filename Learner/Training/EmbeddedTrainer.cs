@@ -126,16 +126,22 @@ public sealed class EmbeddedTrainer : IDisposable
         }
     }
 
+    /// <summary>The learner's float state under its checkpoint names; one list serves both save and restore.</summary>
+    private (string Name, float[] Values)[] LearnerTensors() =>
+    [
+        ("q", _nets.Q.Parameters),
+        ("target_q", _nets.TargetQ.Parameters),
+        ("policy", _nets.Policy.Parameters),
+        ("adam_q_m", _update.QOptimizer.FirstMoment),
+        ("adam_q_v", _update.QOptimizer.SecondMoment),
+        ("adam_policy_m", _update.PolicyOptimizer.FirstMoment),
+        ("adam_policy_v", _update.PolicyOptimizer.SecondMoment),
+    ];
+
     /// <summary>Everything that decides how training continues, for an exact resume.</summary>
     public void WriteState(SafetensorsWriter writer)
     {
-        writer.Add("q", _nets.Q.Parameters);
-        writer.Add("target_q", _nets.TargetQ.Parameters);
-        writer.Add("policy", _nets.Policy.Parameters);
-        writer.Add("adam_q_m", _update.QOptimizer.FirstMoment);
-        writer.Add("adam_q_v", _update.QOptimizer.SecondMoment);
-        writer.Add("adam_policy_m", _update.PolicyOptimizer.FirstMoment);
-        writer.Add("adam_policy_v", _update.PolicyOptimizer.SecondMoment);
+        foreach ((string name, float[] values) in LearnerTensors()) writer.Add(name, values);
         writer.Add("counters", [_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates,
             EnvSteps, _episodeCount, _epoch, _nextEpochEnd]);
         writer.Add("rng_update", RngWords.From(_update.RandomState));
@@ -153,13 +159,7 @@ public sealed class EmbeddedTrainer : IDisposable
     /// <summary>Restores a state written by <see cref="WriteState"/> for the same settings.</summary>
     public void ReadState(SafetensorsFile file)
     {
-        file.ReadFloat32("q", _nets.Q.Parameters);
-        file.ReadFloat32("target_q", _nets.TargetQ.Parameters);
-        file.ReadFloat32("policy", _nets.Policy.Parameters);
-        file.ReadFloat32("adam_q_m", _update.QOptimizer.FirstMoment);
-        file.ReadFloat32("adam_q_v", _update.QOptimizer.SecondMoment);
-        file.ReadFloat32("adam_policy_m", _update.PolicyOptimizer.FirstMoment);
-        file.ReadFloat32("adam_policy_v", _update.PolicyOptimizer.SecondMoment);
+        foreach ((string name, float[] values) in LearnerTensors()) file.ReadFloat32(name, values);
         long[] counters = new long[8];
         file.ReadInt64("counters", counters);
         (_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates) = (counters[0], counters[1], counters[2], counters[3]);

@@ -32,17 +32,23 @@ public sealed record LinearScale(double DomainMin, double DomainMax, double Rang
     {
         if (!(max > min)) return [min];
         double step = NiceStep(min, max, targetCount);
-        double first = Math.Ceiling(min / step - 1e-9) * step;
-        var ticks = new List<double>();
-        for (double tick = first; tick <= max + step * 1e-9; tick += step)
-            ticks.Add(Math.Abs(tick) < step * 1e-9 ? 0 : tick);
-        return [.. ticks];
+        // Ticks by index, never by accumulating the step: a span of a few ULPs has a step below one ULP.
+        double firstIndex = Math.Ceiling(min / step - 1e-9), lastIndex = Math.Floor(max / step + 1e-9);
+        int count = (int)Math.Clamp(lastIndex - firstIndex + 1, 0, 4 * targetCount + 1);
+        var ticks = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            double tick = (firstIndex + k) * step;
+            ticks[k] = Math.Abs(tick) < step * 1e-9 ? 0 : tick;
+        }
+        return ticks.Length == 0 ? [min] : [.. ticks.Distinct()];
     }
 
     /// <summary>An interval widened outward to nice step boundaries, so the axis ends on a tick.</summary>
     public static (double Min, double Max) NiceBounds(double min, double max, int targetCount = 6)
     {
-        if (!(max > min))
+        // Equal, or equal but for rounding: widen around the value instead of ticking a span of a few ULPs.
+        if (!(max - min > 1e-9 * Math.Max(Math.Abs(min), Math.Abs(max))))
         {
             double pad = Math.Abs(min) > 0 ? Math.Abs(min) * 0.1 : 1;
             (min, max) = (min - pad, max + pad);

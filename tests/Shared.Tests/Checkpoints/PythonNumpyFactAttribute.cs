@@ -21,7 +21,11 @@ public sealed class PythonNumpyFactAttribute : FactAttribute
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("import numpy");
         using Process process = Process.Start(start)!;
-        process.WaitForExit();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            process.Kill(entireProcessTree: true);
+            return $"{Python} did not answer within 30 s, so Python interop is not checked";
+        }
         return process.ExitCode == 0 ? null : $"{Python} has no numpy, so Python interop is not checked";
     }
 }

@@ -61,9 +61,13 @@ public sealed class SafetensorsPythonInteropTests : IDisposable
         start.ArgumentList.Add(path);
         using Process process = Process.Start(start)!;
         Task<string> errors = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("python did not finish within 60 s");
+        }
         Assert.True(process.ExitCode == 0, $"python failed: {errors.Result}");
-        return output;
+        return output.Result;
     }
 }

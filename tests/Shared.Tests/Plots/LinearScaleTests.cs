@@ -41,4 +41,18 @@ public sealed class LinearScaleTests
     {
         Assert.Equal(expected, LinearScale.FormatTick(value, step));
     }
+
+    [Theory]
+    [InlineData(-200.0)]
+    [InlineData(-1234.567)]
+    [InlineData(0.1)]
+    [InlineData(3.3)]
+    public void Spans_of_a_few_ulps_give_a_few_ticks_and_padded_bounds(double value)
+    {
+        double next = Math.BitIncrement(Math.BitIncrement(value));
+        Assert.InRange(LinearScale.NiceTicks(value, next).Length, 1, 25);
+        (double min, double max) = LinearScale.NiceBounds(value, next);
+        Assert.True(min < value && max > next, $"bounds ({min}, {max}) should be widened around {value}");
+        Assert.InRange(LinearScale.NiceTicks(min, max).Length, 2, 25);
+    }
 }

@@ -116,8 +116,13 @@ public sealed class PlotDocumentTests : IDisposable
             start.ArgumentList.Add(png);
             start.ArgumentList.Add(svg);
             using Process process = Process.Start(start)!;
-            string errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            Task<string> errorText = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"rsvg-convert did not finish {name} within 60 s");
+            }
+            string errors = errorText.Result;
             Assert.True(process.ExitCode == 0, $"rsvg-convert failed on {name}: {errors}");
             Assert.Equal("", errors);
             byte[] header = File.ReadAllBytes(png)[..8];

@@ -16,6 +16,18 @@ public sealed record EpochMetrics(
         "q_avg,q_std,mean_sq_bellman_error,q_loss,policy_surrogate,replay_size,total_samples," +
         "train_seconds,sample_seconds,eval_seconds,updates_per_second,skipped_updates";
 
+    /// <summary>Reads a row written by <see cref="ToCsv"/> (a resumed run plots the epochs before it too).</summary>
+    public static EpochMetrics Parse(string line)
+    {
+        string[] f = line.Split(',');
+        if (f.Length != 21) throw new FormatException($"metrics row has {f.Length} fields, expected 21");
+        CultureInfo c = CultureInfo.InvariantCulture;
+        double D(int i) => double.Parse(f[i], c);
+        long L(int i) => long.Parse(f[i], c);
+        return new EpochMetrics((int)L(0), L(1), L(2), L(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11), D(12), D(13),
+            (int)L(14), L(15), D(16), D(17), D(18), D(19), L(20));
+    }
+
     public string ToCsv()
     {
         var line = new StringBuilder();

@@ -48,10 +48,12 @@ public static class TrainCommand
             Console.Error.WriteLine($"resumed from {checkpoint.Source} at {trainer.EnvSteps} env steps, {trainer.Update.Updates} updates");
         }
         string metricsPath = Path.Combine(train.Out, "metrics.csv");
-        bool appendMetrics = checkpoint is not null && File.Exists(metricsPath);
-        using var metrics = new StreamWriter(metricsPath, append: appendMetrics);
-        if (!appendMetrics) metrics.WriteLine(EpochMetrics.Header);
-        var epochs = new List<EpochMetrics>();
+        // A resumed run keeps the epochs logged up to its checkpoint (later ones are trained again), for metrics.csv
+        // and the learning curve.
+        List<EpochMetrics> epochs = checkpoint is not null ? EpochsUpTo(metricsPath, trainer.EnvSteps) : [];
+        using var metrics = new StreamWriter(metricsPath, append: false);
+        metrics.WriteLine(EpochMetrics.Header);
+        foreach (EpochMetrics epoch in epochs) metrics.WriteLine(epoch.ToCsv());
         long nextCheckpoint = train.CheckpointInterval > 0 ? (trainer.EnvSteps / train.CheckpointInterval + 1) * train.CheckpointInterval : long.MaxValue;
         void Record(EpochMetrics epoch)
         {
@@ -118,6 +120,27 @@ public static class TrainCommand
         File.WriteAllText(Path.Combine(train.Out, "summary.json"), json + Environment.NewLine);
         Console.WriteLine(json);
         return 0;
+    }
+
+    private static List<EpochMetrics> EpochsUpTo(string metricsPath, long envSteps)
+    {
+        if (!File.Exists(metricsPath)) return [];
+        var epochs = new List<EpochMetrics>();
+        int unreadable = 0;
+        foreach (string line in File.ReadLines(metricsPath).Skip(1))
+        {
+            try
+            {
+                EpochMetrics epoch = EpochMetrics.Parse(line);
+                if (epoch.EnvSteps <= envSteps) epochs.Add(epoch);
+            }
+            catch (FormatException)
+            {
+                unreadable++;
+            }
+        }
+        if (unreadable > 0) Console.Error.WriteLine($"warning: dropped {unreadable} unreadable rows of {metricsPath}");
+        return epochs;
     }
 
     private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyList<string> args)

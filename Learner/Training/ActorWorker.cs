@@ -10,7 +10,7 @@ namespace SoftQDistributed.Learner.Training;
 /// <summary>
 /// One actor: E environments stepped in lockstep, its own copy of the sampling network, and one batched
 /// forward pass per step with fresh noise per environment. Each step's transitions land in
-/// <see cref="Transitions"/>; finished episodes are reported through <see cref="FinishedReturns"/>.
+/// <see cref="Transitions"/>; finished episodes are handed over by <see cref="TakeFinished"/>.
 /// </summary>
 public sealed class ActorWorker
 {
@@ -36,11 +36,9 @@ public sealed class ActorWorker
     /// <summary>The last step's transitions, one per environment.</summary>
     public TransitionBatch Transitions { get; }
 
-    /// <summary>Episodes that finished since the last <see cref="TakeFinished"/>.</summary>
-    public IReadOnlyList<(float Return, int Length)> FinishedReturns => _finished;
-
     public void SyncPolicy(Mlp learnerPolicy) => _policy.CopyFrom(learnerPolicy);
 
+    /// <summary>Moves the episodes that finished since the last call (return, length) into <paramref name="into"/>.</summary>
     public void TakeFinished(List<(float Return, int Length)> into)
     {
         into.AddRange(_finished);

@@ -17,7 +17,6 @@ namespace SoftQDistributed.Learner.Training;
 public sealed class EmbeddedTrainer : IDisposable
 {
     private readonly TrainingSettings _train;
-    private readonly SoftQSettings _softQ;
     private readonly IGemm _gemm;
     private readonly SoftQNetworks _nets;
     private readonly SoftQUpdate _update;
@@ -35,7 +34,6 @@ public sealed class EmbeddedTrainer : IDisposable
     public EmbeddedTrainer(TrainingSettings train, SoftQSettings softQ, IGemm gemm)
     {
         _train = train;
-        _softQ = softQ;
         _gemm = gemm;
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
         _nets = new SoftQNetworks(probe.ObservationDim, probe.ActionDim, softQ.Hidden, new Rng(train.Seed));

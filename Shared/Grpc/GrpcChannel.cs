@@ -197,7 +197,7 @@ public sealed class GrpcChannel : IDisposable
     {
         // A trailers-only response carries the status in its headers and has no body.
         if (TryStatus(response.Headers, out StatusCode status, out string detail) && status != StatusCode.OK)
-            throw new RpcException(status, detail);
+            throw new RpcException(status, detail) { FromServer = true };
         string? contentType = response.Content.Headers.ContentType?.MediaType;
         if (contentType is null || !contentType.StartsWith(GrpcProtocol.ContentType, StringComparison.Ordinal))
             throw new RpcException(StatusCode.Unknown, $"response content-type '{contentType}' is not gRPC");
@@ -207,7 +207,7 @@ public sealed class GrpcChannel : IDisposable
     {
         if (TryStatus(response.TrailingHeaders, out StatusCode status, out string detail) || TryStatus(response.Headers, out status, out detail))
         {
-            if (status != StatusCode.OK) throw new RpcException(status, detail);
+            if (status != StatusCode.OK) throw new RpcException(status, detail) { FromServer = true };
             return;
         }
         throw new RpcException(StatusCode.Unknown, "the response ended without a grpc-status");

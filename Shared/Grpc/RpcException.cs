@@ -12,4 +12,7 @@ public sealed class RpcException(StatusCode status, string detail, string? reaso
     public string Detail { get; } = detail;
 
     public string Reason { get; } = reason ?? status.ToString();
+
+    /// <summary>True when the status came from the server's grpc-status; false when the client made it up (transport failure, local deadline).</summary>
+    public bool FromServer { get; init; }
 }

@@ -234,9 +234,13 @@ public sealed class ShardedReplayClient : IDisposable
 
     private GrpcCallOptions CallOptions(CancellationToken cancellationToken) => new(_timeout, cancellationToken);
 
-    /// <summary>Transport failures and silence mark a shard down; a refusal by a live shard does not.</summary>
+    /// <summary>
+    /// Transport failures, UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down.
+    /// A status the shard sent, DEADLINE_EXCEEDED from its rate limiter included, is an answer: the caller gets it.
+    /// </summary>
     private static bool IsUnreachable(RpcException ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+        !cancellationToken.IsCancellationRequested
+        && (ex.Status == StatusCode.Unavailable || (ex.Status == StatusCode.DeadlineExceeded && !ex.FromServer));
 
     private RpcException NoShard(string what, RpcException? last)
     {

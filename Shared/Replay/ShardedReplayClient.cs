@@ -17,6 +17,8 @@ public sealed class ShardedReplayClient : IDisposable
     private readonly Rng _rng;
     private readonly object _rngGate = new();
     private readonly TimeSpan _timeout, _backoffMin, _backoffMax;
+    private readonly long _sizeRefreshTicks;
+    private long _sizesRefreshedAt;
 
     public ShardedReplayClient(IReadOnlyList<Uri> shardAddresses, ShardedReplayClientOptions options)
     {
@@ -27,6 +29,7 @@ public sealed class ShardedReplayClient : IDisposable
         _timeout = options.CallTimeout ?? TimeSpan.FromSeconds(10);
         _backoffMin = options.BackoffMin ?? TimeSpan.FromSeconds(1);
         _backoffMax = options.BackoffMax ?? TimeSpan.FromSeconds(30);
+        _sizeRefreshTicks = (long)((options.SizeRefreshInterval ?? TimeSpan.FromSeconds(1)).TotalSeconds * Stopwatch.Frequency);
         _shards = shardAddresses.Select(a => new ShardState(new ReplayShardClient(a, options.Channel))).ToArray();
         _rng = new Rng(options.Seed);
     }
@@ -85,7 +88,7 @@ public sealed class ShardedReplayClient : IDisposable
         if (count <= 0 || count > destination.Batch.Capacity)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [1, {destination.Batch.Capacity}]");
         if (shardOfRow is not null && shardOfRow.Length < count) throw new ArgumentException("shardOfRow is shorter than count", nameof(shardOfRow));
-        if (_shards.All(s => !s.IsLive || s.Size <= 0)) await RefreshSizesAsync(cancellationToken).ConfigureAwait(false);
+        await RefreshSizesAsync(cancellationToken).ConfigureAwait(false);
 
         int filled = 0;
         RpcException? last = null;
@@ -123,20 +126,7 @@ public sealed class ShardedReplayClient : IDisposable
     /// <summary>Asks every shard for its info; unreachable shards give null (and are backed off).</summary>
     public async Task<InfoResponse?[]> InfoAsync(CancellationToken cancellationToken = default)
     {
-        return await Task.WhenAll(_shards.Select(async shard =>
-        {
-            try
-            {
-                InfoResponse info = await shard.Client.InfoAsync(null, CallOptions(cancellationToken)).ConfigureAwait(false);
-                shard.Succeeded((long)info.Size);
-                return info;
-            }
-            catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))
-            {
-                shard.Failed(_backoffMin, _backoffMax, ex);
-                return null;
-            }
-        })).ConfigureAwait(false);
+        return await Task.WhenAll(_shards.Select(shard => AskInfoAsync(shard, cancellationToken))).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -144,7 +134,33 @@ public sealed class ShardedReplayClient : IDisposable
         foreach (ShardState shard in _shards) shard.Client.Dispose();
     }
 
-    private async Task RefreshSizesAsync(CancellationToken cancellationToken) => await InfoAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Sizes learnt from responses go stale for shards this client does not sample (one first seen empty never
+    /// would be), so every interval one caller asks the live shards; when none is live and non-empty, all are asked.
+    /// </summary>
+    private async Task RefreshSizesAsync(CancellationToken cancellationToken)
+    {
+        bool nothingToSample = _shards.All(s => !s.IsLive || s.Size <= 0);
+        long last = Interlocked.Read(ref _sizesRefreshedAt), now = Stopwatch.GetTimestamp();
+        bool stale = now - last >= _sizeRefreshTicks && Interlocked.CompareExchange(ref _sizesRefreshedAt, now, last) == last;
+        if (!nothingToSample && !stale) return;
+        await Task.WhenAll(_shards.Where(s => nothingToSample || s.IsLive).Select(s => AskInfoAsync(s, cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task<InfoResponse?> AskInfoAsync(ShardState shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            InfoResponse info = await shard.Client.InfoAsync(null, CallOptions(cancellationToken)).ConfigureAwait(false);
+            shard.Succeeded((long)info.Size);
+            return info;
+        }
+        catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))
+        {
+            shard.Failed(_backoffMin, _backoffMax, ex);
+            return null;
+        }
+    }
 
     private int[] Split(int count)
     {

@@ -8,6 +8,7 @@ namespace SoftQDistributed.Shared.Replay;
 /// <param name="CallTimeout">Deadline of each call to a shard.</param>
 /// <param name="BackoffMin">How long a shard that failed is first skipped; doubles on each further failure.</param>
 /// <param name="BackoffMax">The longest a failed shard is skipped before it is tried again.</param>
+/// <param name="SizeRefreshInterval">How often a sample first asks every live shard its size, so a shard that filled up since (or one first seen empty) gets its share.</param>
 /// <param name="Seed">Seed for splitting samples across shards.</param>
 /// <param name="Channel">Transport options shared by every shard's channel.</param>
 public sealed record ShardedReplayClientOptions(
@@ -16,5 +17,6 @@ public sealed record ShardedReplayClientOptions(
     TimeSpan? CallTimeout = null,
     TimeSpan? BackoffMin = null,
     TimeSpan? BackoffMax = null,
+    TimeSpan? SizeRefreshInterval = null,
     ulong Seed = 1,
     GrpcChannelOptions? Channel = null);

@@ -33,6 +33,27 @@ public sealed class ShardedRoundTripTests
     }
 
     [Fact]
+    public async Task A_shard_first_seen_empty_is_sampled_once_it_has_rows()
+    {
+        using var dir = new TempDir();
+        await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0);
+        await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1);
+        using var client = new ShardedReplayClient([a.Grpc, b.Grpc], new ShardedReplayClientOptions(3, 2, SizeRefreshInterval: TimeSpan.Zero, Seed: 5));
+        using var toA = new ReplayShardClient(a.Grpc);
+        using var toB = new ReplayShardClient(b.Grpc);
+        await toA.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(100, 3, 2, 0)) });
+        var sample = new ReplaySample(256, 3, 2);
+        var shardOf = new int[256];
+        await client.SampleAsync(sample, 256, shardOf);
+        Assert.DoesNotContain(1, shardOf); // b is empty
+
+        // Filled by another writer: only a fresh size tells this client.
+        await toB.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(100, 3, 2, 100)) });
+        await client.SampleAsync(sample, 256, shardOf);
+        Assert.InRange(shardOf.Count(s => s == 1), 64, 192); // about half
+    }
+
+    [Fact]
     public async Task A_dead_shard_is_skipped_and_the_rest_keep_serving()
     {
         using var dir = new TempDir();

@@ -86,6 +86,60 @@ public sealed class DurabilityTests
         Assert.Contains("checksum mismatch", restarted.Output);
     }
 
+    [Fact]
+    public async Task A_corrupt_snapshot_is_moved_aside_so_later_snapshots_never_prune_the_good_one()
+    {
+        using var dir = new TempDir();
+        InfoResponse good;
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await Insert(client, rows: 100, firstId: 0);
+            await client.CheckpointAsync();
+            good = await Checksummed(client);
+            await Insert(client, rows: 100, firstId: 100);
+            Corrupt((await client.CheckpointAsync()).Path);
+            await shard.KillAsync();
+        }
+        await using (ShardProcess restarted = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(restarted.Grpc);
+            Corrupt((await client.CheckpointAsync()).Path); // the good one must survive this write as the fallback
+            await restarted.KillAsync();
+        }
+        await using ShardProcess again = await ShardProcess.StartAsync(dir.Path);
+        using var last = new ReplayShardClient(again.Grpc);
+        Assert.Equal(good.ContentChecksum, (await Checksummed(last)).ContentChecksum);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(dir.Path, "shard-0"), "*.corrupt").Length);
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_another_shape_stops_start_up_with_one_line_and_is_kept()
+    {
+        using var dir = new TempDir();
+        string snapshot;
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await Insert(client, rows: 10, firstId: 0);
+            snapshot = (await client.CheckpointAsync()).Path;
+            await shard.KillAsync();
+        }
+        (int exitCode, string error) = await ShardProcess.RunToExitAsync(dir.Path, "--obs-dim", "4");
+        Assert.True(exitCode == 2, $"exit code {exitCode}, stderr:\n{error}");
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: snapshot ", line);
+        Assert.Contains("obs 3, act 2, capacity 1000", line);
+        Assert.True(File.Exists(snapshot));
+    }
+
+    private static void Corrupt(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(path, bytes);
+    }
+
     private static async Task Insert(ReplayShardClient client, int rows, int firstId)
     {
         await using var call = client.OpenInsertStream();

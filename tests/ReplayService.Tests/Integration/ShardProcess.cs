@@ -31,19 +31,7 @@ internal sealed partial class ShardProcess : IAsyncDisposable
 
     public static async Task<ShardProcess> StartAsync(string dataDir, int shardId = 0, params string[] extra)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "SoftQDistributed.ReplayService.dll");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (string arg in new[] { dll, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(),
-                     "--data-dir", dataDir, "--obs-dim", "3", "--act-dim", "2", "--capacity", "1000", "--snapshot-interval", "0" }.Concat(extra))
-            info.ArgumentList.Add(arg);
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the shard process");
+        var process = Process.Start(StartInfo(dataDir, shardId, extra)) ?? throw new InvalidOperationException("could not start the shard process");
         var lines = new List<string>();
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
@@ -69,6 +57,42 @@ internal sealed partial class ShardProcess : IAsyncDisposable
         var shard = new ShardProcess(process, lines, new Uri(addresses[0]), new Uri(addresses[1]));
         await shard.WaitUntilReadyAsync();
         return shard;
+    }
+
+    /// <summary>Runs a shard expected to refuse to start (bounded wait): its exit code and standard error.</summary>
+    public static async Task<(int ExitCode, string Error)> RunToExitAsync(string dataDir, params string[] extra)
+    {
+        using var process = Process.Start(StartInfo(dataDir, 0, extra)) ?? throw new InvalidOperationException("could not start the shard process");
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw new InvalidOperationException("shard kept running:\n" + await output);
+        }
+        await output;
+        return (process.ExitCode, await error);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDir, int shardId, string[] extra)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "SoftQDistributed.ReplayService.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (string arg in new[] { dll, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(),
+                     "--data-dir", dataDir, "--obs-dim", "3", "--act-dim", "2", "--capacity", "1000", "--snapshot-interval", "0" }.Concat(extra))
+            info.ArgumentList.Add(arg);
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        return info;
     }
 
     /// <summary>Polls /readyz (bounded): ready once the newest snapshot is restored.</summary>

@@ -72,7 +72,10 @@ public static class ReplayShardExtensions
     {
         ReplayShard shard = app.Services.GetRequiredService<ReplayShard>();
         ReplayGrpcService service = app.Services.GetRequiredService<ReplayGrpcService>();
-        var options = new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason));
+        // Kestrel drains requests before hosted services stop: end open streams and waits as soon as stopping starts,
+        // so the final snapshot is written well inside a container's grace period.
+        app.Lifetime.ApplicationStopping.Register(shard.Table.Close);
+        var options = new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason), app.Lifetime.ApplicationStopping);
         const string name = ReplayShardClient.ServiceName;
         app.MapGrpcClientStreaming<InsertRequest, InsertResponse>(name, "Insert", InsertRequest.Parser, options, service.InsertAsync);
         app.MapGrpcServerStreaming<SampleRequest, SampleResponse>(name, "Sample", SampleRequest.Parser, options, service.SampleAsync);

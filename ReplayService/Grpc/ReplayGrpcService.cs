@@ -63,6 +63,10 @@ public sealed class ReplayGrpcService(ReplayShard shard)
             {
                 throw new RpcException(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
             }
+            catch (ReplayClosedException ex)
+            {
+                throw new RpcException(StatusCode.Unavailable, ex.Message, "shutting_down");
+            }
             var response = new SampleResponse { Batch = TransitionCodec.Encode(sample.Batch), ShardSize = (ulong)sample.TableSize };
             for (int i = 0; i < size; i++) response.Keys.Add((ulong)sample.Keys[i]);
             for (int i = 0; i < size; i++) response.Weights.Add(sample.Weights[i]);

@@ -93,7 +93,7 @@ public static class GrpcEndpoints
             return;
         }
 
-        using var context = new GrpcServerCallContext(http, timeout);
+        using var context = new GrpcServerCallContext(http, timeout, options.ShuttingDown);
         try
         {
             await call(context).ConfigureAwait(false);
@@ -111,6 +111,11 @@ public static class GrpcEndpoints
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             return; // the client went away: nobody is left to tell
+        }
+        catch (OperationCanceledException) when (context.ShuttingDown)
+        {
+            await EndAsync(http, options, new RpcException(StatusCode.Unavailable, "server is shutting down; retry on another shard or after restart", "shutting_down")).ConfigureAwait(false);
+            return;
         }
         catch (Exception ex)
         {

@@ -1,4 +1,4 @@
 namespace SoftQDistributed.Shared.Replay;
 
-/// <summary>The table has taken its final snapshot for shutdown and accepts no more changes.</summary>
-public sealed class ReplayClosedException() : InvalidOperationException("the replay table is shutting down and accepts no more inserts");
+/// <summary>The table is stopping for its final snapshot and takes no more inserts or samples.</summary>
+public sealed class ReplayClosedException() : InvalidOperationException("the replay table is shutting down and takes no more inserts or samples");

@@ -106,6 +106,11 @@ public sealed class ReplayTable
             Task changed;
             lock (_gate)
             {
+                if (_closed)
+                {
+                    if (blockedSince != 0) EndBlock(ref _sampleBlockedTicks, ref _samplesBlockedNow, blockedSince);
+                    throw new ReplayClosedException();
+                }
                 string? heldBy = _limiter.SampleBlockedBy(_store.Count);
                 if (heldBy is null)
                 {
@@ -172,7 +177,7 @@ public sealed class ReplayTable
         }
     }
 
-    /// <summary>Refuses every later insert; the shard calls this before its final snapshot.</summary>
+    /// <summary>Refuses every later insert and sample, and ends those waiting; the shard calls this when it starts to stop.</summary>
     public void Close()
     {
         lock (_gate)
@@ -320,11 +325,14 @@ public sealed class ReplayTable
         }
         catch (OperationCanceledException)
         {
+            bool closed;
             lock (_gate)
             {
                 if (isInsert) EndBlock(ref _insertBlockedTicks, ref _insertsBlockedNow, blockedSince);
                 else EndBlock(ref _sampleBlockedTicks, ref _samplesBlockedNow, blockedSince);
+                closed = _closed;
             }
+            if (closed) throw new ReplayClosedException(); // stopping, not the limiter, ended the wait
             throw new RateLimitedException(operation, limit, Stopwatch.GetElapsedTime(blockedSince), token);
         }
     }

@@ -1,4 +1,5 @@
 using SoftQDistributed.ReplayService.Tests.Unit;
+using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -57,6 +58,28 @@ public sealed class DurabilityTests
             foreach (ulong key in response.Keys) ids.Add((int)key);
         Assert.DoesNotContain(200, ids);
         Assert.True(ids.Min() >= 210);
+    }
+
+    [Fact]
+    public async Task SIGTERM_ends_open_insert_streams_and_waiting_samples_and_snapshots_within_the_grace_period()
+    {
+        using var dir = new TempDir();
+        await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "1000"))
+        {
+            using var client = new ReplayShardClient(shard.Grpc);
+            await using var stream = client.OpenInsertStream(); // left open, as an actor keeps it
+            await stream.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(20, 3, 2, 0)) });
+            await using var sample = client.SampleAsync(new SampleRequest { BatchSize = 4 }).GetAsyncEnumerator(); // held: 1000 needed
+            Task<bool> waiting = sample.MoveNextAsync().AsTask();
+            await WaitUntil(async () => (await client.InfoAsync()).SamplesBlockedNow == 1 && (await client.InfoAsync()).Size == 20);
+
+            await shard.TerminateAsync(within: TimeSpan.FromSeconds(20)); // well inside Kubernetes' 30 s grace, far below the 60 s drain limit
+            var ended = await Assert.ThrowsAsync<RpcException>(() => waiting);
+            Assert.Equal(StatusCode.Unavailable, ended.Status);
+        }
+        await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
+        using var again = new ReplayShardClient(restarted.Grpc);
+        Assert.Equal(20UL, (await again.InfoAsync()).Size);
     }
 
     [Fact]
@@ -131,6 +154,16 @@ public sealed class DurabilityTests
         Assert.StartsWith("error: snapshot ", line);
         Assert.Contains("obs 3, act 2, capacity 1000", line);
         Assert.True(File.Exists(snapshot));
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail("condition not met after 200 polls");
     }
 
     private static void Corrupt(string path)

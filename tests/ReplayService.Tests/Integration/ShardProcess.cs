@@ -115,11 +115,11 @@ internal sealed partial class ShardProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>SIGTERM, as Kubernetes stops a pod; waits for the graceful exit.</summary>
-    public async Task TerminateAsync()
+    /// <summary>SIGTERM, as Kubernetes stops a pod; waits for the graceful exit (60 s unless told).</summary>
+    public async Task TerminateAsync(TimeSpan? within = null)
     {
         if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync().WaitAsync(within ?? TimeSpan.FromSeconds(60));
         Assert.Equal(0, _process.ExitCode);
     }
 

@@ -70,7 +70,11 @@ public sealed class ReplayTable
             Task changed;
             lock (_gate)
             {
-                if (_closed) throw new ReplayClosedException();
+                if (_closed)
+                {
+                    if (blockedSince != 0) EndBlock(ref _insertBlockedTicks, ref _insertsBlockedNow, blockedSince);
+                    throw new ReplayClosedException();
+                }
                 string? heldBy = _limiter.InsertBlockedBy(_store.Count);
                 if (heldBy is null)
                 {

@@ -107,6 +107,25 @@ public sealed class ReplayTableTests
         await Assert.ThrowsAsync<ReplayClosedException>(() => table.InsertAsync(TestRows.Batch(1, 3, 2, 0), default, CancellationToken.None).AsTask());
     }
 
+    [Fact]
+    public async Task Closing_ends_waiting_inserts_and_samples_and_leaves_no_one_counted_as_blocked()
+    {
+        var table = Table(limiter: new RateLimiterSettings(MinSizeToSample: 1, SamplesPerInsert: 1, ErrorBuffer: 10));
+        await table.InsertAsync(TestRows.Batch(12, 3, 2, 0), default, CancellationToken.None);
+        Task<long> insert = table.InsertAsync(TestRows.Batch(1, 3, 2, 12), default, CancellationToken.None).AsTask();
+        Assert.Equal(1, table.Info().InsertsBlockedNow);
+        table.Close();
+        await Assert.ThrowsAsync<ReplayClosedException>(() => insert.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, table.Info().InsertsBlockedNow);
+
+        var empty = Table(limiter: new RateLimiterSettings(MinSizeToSample: 5));
+        Task sample = empty.SampleAsync(new ReplaySample(4, 3, 2), 4, 0, CancellationToken.None).AsTask();
+        Assert.Equal(1, empty.Info().SamplesBlockedNow);
+        empty.Close();
+        await Assert.ThrowsAsync<ReplayClosedException>(() => sample.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, empty.Info().SamplesBlockedNow);
+    }
+
     private static IEnumerable<int> Ids(ChunkRows rows)
     {
         var list = new List<int>();

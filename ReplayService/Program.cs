@@ -1,12 +1,24 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SoftQDistributed.ReplayService;
 using SoftQDistributed.ReplayService.Extensions;
 
 // One replay shard: settings from appsettings.json < SOFTQ__* environment variables < command line.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddEnvironmentVariables("SOFTQ__");
 builder.Configuration.AddCommandLine(args, ReplayShardExtensions.SwitchMappings);
-builder.AddReplayShard();
+ShardSettings settings;
+try
+{
+    settings = builder.Configuration.ReadShardSettings();
+}
+catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+{
+    // A person mistyped a setting: say which, in one line, not with a stack trace.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return 2;
+}
+builder.AddReplayShard(settings);
 
 var app = builder.Build();
 app.MapReplayShard();
@@ -16,3 +28,4 @@ await app.StartAsync();
 var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
 Console.WriteLine($"replay shard listening on {string.Join(" ", addresses)}");
 await app.WaitForShutdownAsync();
+return Environment.ExitCode; // 2 when start-up found a snapshot of another shape

@@ -55,6 +55,7 @@ public sealed record ShardSettings
 
     public void Validate()
     {
+        if (!System.Net.IPAddress.TryParse(Host, out _)) throw new ArgumentException($"host '{Host}' is not an IP address (use 127.0.0.1, or 0.0.0.0 to listen on every interface)");
         if (Port is < 0 or > 65535) throw new ArgumentException($"port {Port} is outside 0..65535");
         if (HttpPort is < 0 or > 65535) throw new ArgumentException($"http port {HttpPort} is outside 0..65535");
         if (ShardId < 0) throw new ArgumentException($"shard id must not be negative, not {ShardId}");

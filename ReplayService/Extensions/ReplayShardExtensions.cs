@@ -36,10 +36,19 @@ public static class ReplayShardExtensions
         ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
     };
 
-    public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The "Shard" settings, checked. Throws <see cref="ArgumentException"/> for a bad value, or
+    /// <see cref="InvalidOperationException"/> for one that does not convert (a word where a number belongs).
+    /// </summary>
+    public static ShardSettings ReadShardSettings(this IConfiguration configuration)
     {
-        ShardSettings settings = builder.Configuration.GetSection("Shard").Get<ShardSettings>() ?? new ShardSettings();
+        ShardSettings settings = configuration.GetSection("Shard").Get<ShardSettings>() ?? new ShardSettings();
         settings.Validate();
+        return settings;
+    }
+
+    public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder, ShardSettings settings)
+    {
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ReplayShard>();
         builder.Services.AddSingleton<ReplayGrpcService>();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Google.Protobuf;
 
 namespace SoftQDistributed.Shared.Grpc;
@@ -26,11 +27,19 @@ public sealed class GrpcClientStreamingCall<TRequest, TResponse> : IAsyncDisposa
         {
             await _content.WriteAsync(message, _cancellation.Token).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception writeError)
         {
-            // A write usually fails because the server ended the call; its status says why, so prefer it.
-            if (await Task.WhenAny(_response, Task.Delay(1000)).ConfigureAwait(false) == _response) await _response.ConfigureAwait(false);
-            throw;
+            // A write usually fails because the server ended the call; its status says why, so wait for it, for as
+            // long as the call may run. The call's token also aborts the exchange, so the response settles then too.
+            try
+            {
+                await _response.WaitAsync(_cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_response.IsCompleted)
+            {
+                await _response.ConfigureAwait(false); // DEADLINE_EXCEEDED or CANCELLED
+            }
+            ExceptionDispatchInfo.Throw(writeError); // the server ended with OK: the write's own failure is the news
         }
     }
 

@@ -10,6 +10,7 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
     private readonly ConcurrentDictionary<string, long> _rejected = new();
     private readonly SemaphoreSlim _snapshotGate = new(1, 1);
     private volatile bool _ready;
+    private long _newestPolicyVersion;
 
     public ShardSettings Settings { get; } = settings;
 
@@ -24,6 +25,15 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
     public IReadOnlyDictionary<string, long> Rejected => _rejected;
 
     public void CountRejection(string reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>The highest learner policy version an insert has carried (actors send the version they acted with).</summary>
+    public ulong NewestPolicyVersion => (ulong)Interlocked.Read(ref _newestPolicyVersion);
+
+    public void SawPolicyVersion(ulong version)
+    {
+        long v = (long)Math.Min(version, long.MaxValue), seen;
+        while (v > (seen = Interlocked.Read(ref _newestPolicyVersion)) && Interlocked.CompareExchange(ref _newestPolicyVersion, v, seen) != seen) { }
+    }
 
     public void Restore()
     {

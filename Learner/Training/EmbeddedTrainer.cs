@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;

@@ -34,6 +34,7 @@ public static class ReplayShardExtensions
         ["--keep-snapshots"] = "Shard:KeepSnapshots",
         ["--tls-cert"] = "Shard:TlsCertificate",
         ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
+        ["--auth-token"] = "Auth:Token",
     };
 
     /// <summary>
@@ -84,7 +85,8 @@ public static class ReplayShardExtensions
         // Kestrel drains requests before hosted services stop: end open streams and waits as soon as stopping starts,
         // so the final snapshot is written well inside a container's grace period.
         app.Lifetime.ApplicationStopping.Register(shard.Table.Close);
-        var options = new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason), app.Lifetime.ApplicationStopping);
+        var options = GrpcSecurity.From(app.Configuration).Server(
+            new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason), app.Lifetime.ApplicationStopping));
         const string name = ReplayShardClient.ServiceName;
         app.MapGrpcClientStreaming<InsertRequest, InsertResponse>(name, "Insert", InsertRequest.Parser, options, service.InsertAsync);
         app.MapGrpcServerStreaming<SampleRequest, SampleResponse>(name, "Sample", SampleRequest.Parser, options, service.SampleAsync);

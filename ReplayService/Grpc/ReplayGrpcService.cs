@@ -34,6 +34,7 @@ public sealed class ReplayGrpcService(ReplayShard shard)
             {
                 throw new RpcException(StatusCode.Unavailable, ex.Message, "shutting_down");
             }
+            shard.SawPolicyVersion(request.PolicyVersion);
             response.Transitions += (ulong)batch.Count;
             response.Batches++;
             response.LastKey = (ulong)(first + batch.Count - 1);
@@ -115,6 +116,7 @@ public sealed class ReplayGrpcService(ReplayShard shard)
             LastSnapshotUnixSeconds = shard.Snapshots.LastSnapshotTime?.ToUnixTimeMilliseconds() / 1000.0 ?? 0,
             LastSnapshotPath = shard.Snapshots.LastSnapshotPath ?? "",
             MaxSampleSize = (uint)s.MaxSampleSize,
+            NewestPolicyVersion = shard.NewestPolicyVersion,
         };
         foreach ((string reason, long count) in shard.Rejected) response.Rejected[reason] = (ulong)count;
         if (request.IncludeChecksum) response.ContentChecksum = Table.ContentChecksum();

@@ -174,6 +174,7 @@ public sealed class GrpcChannel : IDisposable
             Content = content,
         };
         message.Headers.TryAddWithoutValidation("te", "trailers");
+        if (_options.AuthToken is { } token) message.Headers.TryAddWithoutValidation(GrpcProtocol.AuthorizationHeader, GrpcProtocol.BearerPrefix + token);
         if (options.Timeout is { } timeout) message.Headers.TryAddWithoutValidation(GrpcProtocol.TimeoutHeader, GrpcProtocol.FormatTimeout(timeout));
         content.Headers.ContentType ??= new MediaTypeHeaderValue(GrpcProtocol.ContentType);
         return message;

@@ -9,7 +9,9 @@ namespace SoftQDistributed.Shared.Grpc;
 /// How long after its deadline a call is abandoned locally. The server enforces the deadline itself and says
 /// why it stopped; the grace lets that explanation arrive before the client gives up on its own.
 /// </param>
+/// <param name="AuthToken">Sent with every call as <c>authorization: Bearer AuthToken</c> when set.</param>
 public sealed record GrpcChannelOptions(
     int MaxReceiveMessageSize = GrpcProtocol.DefaultMaxMessageSize,
     RemoteCertificateValidationCallback? ServerCertificateValidation = null,
-    TimeSpan? DeadlineGrace = null);
+    TimeSpan? DeadlineGrace = null,
+    string? AuthToken = null);

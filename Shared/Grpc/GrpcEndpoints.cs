@@ -75,6 +75,11 @@ public static class GrpcEndpoints
 
         http.Response.ContentType = GrpcProtocol.ContentType;
         http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = "identity";
+        if (options.AuthToken is { } token && !GrpcProtocol.CarriesToken(http.Request.Headers.Authorization, token))
+        {
+            await EndAsync(http, options, new RpcException(StatusCode.Unauthenticated, "missing or wrong bearer token (authorization: Bearer ...)", "unauthenticated")).ConfigureAwait(false);
+            return;
+        }
         string? timeoutHeader = http.Request.Headers[GrpcProtocol.TimeoutHeader];
         TimeSpan? timeout = null;
         if (timeoutHeader is not null)

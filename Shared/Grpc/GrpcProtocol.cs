@@ -12,6 +12,8 @@ public static class GrpcProtocol
     public const string TimeoutHeader = "grpc-timeout";
     public const string EncodingHeader = "grpc-encoding";
     public const string AcceptEncodingHeader = "grpc-accept-encoding";
+    public const string AuthorizationHeader = "authorization";
+    public const string BearerPrefix = "Bearer ";
 
     /// <summary>Length-prefix: one compressed-flag byte and a big-endian uint32 length.</summary>
     public const int FrameHeaderSize = 5;
@@ -77,5 +79,13 @@ public static class GrpcProtocol
             else bytes.AddRange(Encoding.UTF8.GetBytes(encoded[i].ToString()));
         }
         return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    /// <summary>True when an authorization header value is <c>Bearer token</c>; compared in constant time.</summary>
+    public static bool CarriesToken(string? authorization, string token)
+    {
+        if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.Ordinal)) return false;
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(authorization[BearerPrefix.Length..]), Encoding.UTF8.GetBytes(token));
     }
 }

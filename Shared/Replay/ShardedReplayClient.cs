@@ -51,11 +51,12 @@ public sealed class ShardedReplayClient : IDisposable
 
     /// <summary>
     /// Stores a batch on the shard its key routes to, or on the next live shard when that one is down.
-    /// Refusals (bad input) are thrown as they are; only unreachable shards are skipped.
+    /// Refusals (bad input) are thrown as they are; only unreachable shards are skipped. <paramref name="policyVersion"/>
+    /// is the learner's policy version the batch was collected with (0: unknown).
     /// </summary>
-    public async Task<InsertResponse> InsertAsync(TransitionBatch batch, ulong routingKey, CancellationToken cancellationToken = default)
+    public async Task<InsertResponse> InsertAsync(TransitionBatch batch, ulong routingKey, CancellationToken cancellationToken = default, ulong policyVersion = 0)
     {
-        var request = new InsertRequest { Batch = TransitionCodec.Encode(batch) };
+        var request = new InsertRequest { Batch = TransitionCodec.Encode(batch), PolicyVersion = policyVersion };
         int home = Route(routingKey, _shards.Length);
         RpcException? last = null;
         for (int attempt = 0; attempt < _shards.Length; attempt++)

@@ -1,5 +1,5 @@
 using SoftQDistributed.Learner;
-using SoftQDistributed.Learner.Training;
+using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 

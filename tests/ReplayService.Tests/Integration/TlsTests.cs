@@ -29,5 +29,14 @@ public sealed class TlsTests
             ServerCertificateValidation: (_, presented, _, _) => presented is not null && presented.GetCertHashString() == thumbprint));
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(8, 3, 2, 0)) });
         Assert.Equal(8UL, (await client.InfoAsync()).Size);
+
+        // The configuration route every role uses: trust the server's own certificate, exported as a .crt file.
+        string crt = Path.Combine(dir.Path, "shard.crt");
+        await File.WriteAllBytesAsync(crt, certificate.Export(X509ContentType.Cert));
+        using var trusting = new ReplayShardClient(shard.Grpc, new GrpcSecurity(TrustedCertificate: crt).Channel());
+        Assert.Equal(8UL, (await trusting.InfoAsync()).Size);
+        using var untrusting = new ReplayShardClient(shard.Grpc);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => untrusting.InfoAsync());
+        Assert.Equal(StatusCode.Unavailable, refused.Status);
     }
 }

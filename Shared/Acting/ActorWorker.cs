@@ -5,7 +5,7 @@ using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
 using SoftQDistributed.Shared.Replay;
 
-namespace SoftQDistributed.Learner.Training;
+namespace SoftQDistributed.Shared.Acting;
 
 /// <summary>
 /// One actor: E environments stepped in lockstep, its own copy of the sampling network, and one batched
@@ -36,7 +36,17 @@ public sealed class ActorWorker
     /// <summary>The last step's transitions, one per environment.</summary>
     public TransitionBatch Transitions { get; }
 
+    public MlpShape PolicyShape => _policy.Shape;
+
     public void SyncPolicy(Mlp learnerPolicy) => _policy.CopyFrom(learnerPolicy);
+
+    /// <summary>Takes a flat parameter vector (as broadcast by the learner) for the sampling network.</summary>
+    public void SyncPolicy(ReadOnlySpan<float> parameters)
+    {
+        if (parameters.Length != _policy.ParameterCount)
+            throw new ArgumentException($"{parameters.Length} parameters for a sampling network {_policy.Shape} that has {_policy.ParameterCount}", nameof(parameters));
+        parameters.CopyTo(_policy.Parameters);
+    }
 
     /// <summary>Moves the episodes that finished since the last call (return, length) into <paramref name="into"/>.</summary>
     public void TakeFinished(List<(float Return, int Length)> into)

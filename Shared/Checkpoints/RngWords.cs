@@ -1,7 +1,6 @@
-using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Numerics;
 
-namespace SoftQDistributed.Learner.Training;
+namespace SoftQDistributed.Shared.Checkpoints;
 
 /// <summary>An <see cref="RngState"/> as five 64-bit words (the spare normal by its bits), for checkpoints.</summary>
 public static class RngWords

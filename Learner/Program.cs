@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Checkpoints;
@@ -6,6 +7,7 @@ using SoftQDistributed.Shared.Environments;
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
+                     "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";
 try
@@ -14,6 +16,7 @@ try
     {
         "train" => TrainCommand.Run(args[1..]),
         "evaluate" => EvaluateCommand.Run(args[1..]),
+        "launch" => LaunchCommand.RunAsync(args[1..]).GetAwaiter().GetResult(),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
     };

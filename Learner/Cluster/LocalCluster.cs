@@ -66,7 +66,8 @@ public sealed class LocalCluster : IAsyncDisposable
         foreach (SupervisedChild child in _children) child.Kill();
     }
 
-    private async Task StartGroupAsync(IEnumerable<SupervisedChild> group, CancellationToken cancellationToken)
+    /// <summary>Starts a group of children in parallel and waits until every one is ready.</summary>
+    public async Task StartGroupAsync(IEnumerable<SupervisedChild> group, CancellationToken cancellationToken)
     {
         SupervisedChild[] children = [.. group];
         await Task.WhenAll(children.Select(c => c.StartAsync(cancellationToken)));

@@ -71,7 +71,7 @@ public sealed record ClusterPlan(IReadOnlyList<ChildSpec> Shards, ChildSpec Lear
         {
             Uri http = Url();
             List<string> args = ["--learner", learnerRpc.ToString().TrimEnd('/'), "--replay", replay, "--env", training.Env,
-                "--envs", I(training.EnvsPerActor), "--node-id", I(i), "--seed", I(training.Seed * 1000 + 100 + (ulong)i),
+                "--envs", I(training.EnvsPerActor), "--node-id", I(i), "--seed", I(training.Seed), // the node derives its own seed from the run's and its id
                 "--host", Host, "--http-port", I(http.Port)];
             actors.Add(new ChildSpec("actor", i, Dll(ActorDll), args, $"actor node {i} listening on ", null, http, environment));
         }

@@ -66,13 +66,18 @@ public sealed record ClusterPlan(IReadOnlyList<ChildSpec> Shards, ChildSpec Lear
         if (launch.PublishInterval is { } publish) learnerArgs.AddRange(["--publish-interval", I(publish)]);
         var learner = new ChildSpec("learner", 0, Dll(LearnerDll), learnerArgs, "learner listening on ", learnerRpc, learnerHttp, environment);
 
+        // Actor nodes buffer little (two send batches) so that a shard holding their inserts stops their stepping at
+        // once: without this they would keep acting ahead with old parameters into a large local buffer, and the
+        // learner would train on stale data. A stopping node waits a few seconds for its flush.
+        int sendBatch = Math.Max(training.EnvsPerActor, 32);
         var actors = new List<ChildSpec>();
         for (int i = 0; i < launch.Actors; i++)
         {
             Uri http = Url();
             List<string> args = ["--learner", learnerRpc.ToString().TrimEnd('/'), "--replay", replay, "--env", training.Env,
                 "--envs", I(training.EnvsPerActor), "--node-id", I(i), "--seed", I(training.Seed), // the node derives its own seed from the run's and its id
-                "--host", Host, "--http-port", I(http.Port)];
+                "--host", Host, "--http-port", I(http.Port), "--send-batch", I(sendBatch), "--max-buffered", I(2 * sendBatch),
+                "--stop-flush-seconds", I(launch.ActorFlushTimeout)];
             actors.Add(new ChildSpec("actor", i, Dll(ActorDll), args, $"actor node {i} listening on ", null, http, environment));
         }
         return new ClusterPlan(shards, learner, actors, directory);

@@ -62,7 +62,8 @@ public static class LaunchCommand
             if (!File.Exists(learnerSummary)) throw new InvalidOperationException($"the learner reported done but wrote no {learnerSummary}");
             var distributed = new DistributedSummary(launch.Actors, launch.Shards,
                 Math.Round(final.EnvSteps / wall, 1), Math.Round(final.Updates / wall, 1), Math.Round(final.MeanPolicyLagVersions, 2),
-                final.TransitionsDropped, final.TransitionsRetried, cluster.Restarts, Math.Round(wall, 2));
+                done.TransitionsDropped, final.TransitionsRetried, final.TransitionsDropped - Math.Min(final.TransitionsDropped, done.TransitionsDropped),
+                cluster.Restarts, Math.Round(wall, 2));
             string json = distributed.AddTo(await File.ReadAllTextAsync(learnerSummary));
             await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), json + Environment.NewLine);
             log.WriteLine($"launch: done in {wall:F1} s; stopping the learner and the shards");

@@ -40,6 +40,13 @@ public sealed record LaunchSettings
     /// <summary>Seconds a child has to exit after SIGTERM before it is killed.</summary>
     public double StopTimeout { get; init; } = 60;
 
+    /// <summary>
+    /// Seconds a stopping actor node has to flush its buffer into the shards. After the learner is done it samples
+    /// no more, so the shards' rate limiters hold the nodes' last inserts: those transitions (beyond the budget)
+    /// are counted as <c>transitions_unsent_after_budget</c>, not as drops.
+    /// </summary>
+    public double ActorFlushTimeout { get; init; } = 5;
+
     /// <summary>Seconds between progress lines on standard error.</summary>
     public double ProgressInterval { get; init; } = 5;
 
@@ -54,6 +61,7 @@ public sealed record LaunchSettings
         ["--ready-timeout"] = nameof(ReadyTimeout),
         ["--stop-timeout"] = nameof(StopTimeout),
         ["--progress-interval"] = nameof(ProgressInterval),
+        ["--actor-flush-timeout"] = nameof(ActorFlushTimeout),
     };
 
     /// <summary>The launch switches every launch knows (for usage text).</summary>
@@ -100,6 +108,7 @@ public sealed record LaunchSettings
             ReadyTimeout = Read(section, nameof(ReadyTimeout), 120.0, double.Parse),
             StopTimeout = Read(section, nameof(StopTimeout), 60.0, double.Parse),
             ProgressInterval = Read(section, nameof(ProgressInterval), 5.0, double.Parse),
+            ActorFlushTimeout = Read(section, nameof(ActorFlushTimeout), 5.0, double.Parse),
         };
         settings.Validate();
         return (settings, rest);
@@ -112,7 +121,7 @@ public sealed record LaunchSettings
         Require(PublishInterval is null or >= 1, $"publish-interval must be at least 1, got {PublishInterval}");
         Require(StepsAhead >= 1, $"steps-ahead must be at least 1, got {StepsAhead}");
         Require(SnapshotInterval >= 0, $"snapshot-interval cannot be negative, got {SnapshotInterval}");
-        Require(ReadyTimeout > 0 && StopTimeout > 0 && ProgressInterval > 0, "ready-timeout, stop-timeout and progress-interval must be positive");
+        Require(ReadyTimeout > 0 && StopTimeout > 0 && ProgressInterval > 0 && ActorFlushTimeout > 0, "ready-timeout, stop-timeout, progress-interval and actor-flush-timeout must be positive");
     }
 
     private static T Read<T>(IConfigurationSection section, string key, T fallback, Func<string, IFormatProvider, T> parse)

@@ -11,8 +11,10 @@ internal sealed class TestDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>SOFTQ_KEEP_TEST_DIRS=1 keeps every run directory (logs, cluster.json) to look at afterwards.</summary>
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("SOFTQ_KEEP_TEST_DIRS") == "1") return;
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -135,7 +135,7 @@ public sealed class PrometheusExporter : IDisposable
             IEnumerable<MetricSeries> series = tagged;
             if (instrument.Overflow is { } overflow) series = series.Append(overflow);
             // The untagged series shows once used, or as a zero while nothing is tagged: a counter exists from the start.
-            if (!observable && (instrument.Untagged.Touched || tagged.Length == 0)) series = series.Prepend(instrument.Untagged);
+            if (observable || instrument.Untagged.Touched || tagged.Length == 0) series = series.Prepend(instrument.Untagged);
             foreach (MetricSeries s in series)
             {
                 if (observable && s.Generation != generation) continue;

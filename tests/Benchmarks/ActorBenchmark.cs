@@ -45,9 +45,12 @@ internal static class ActorBenchmark
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < warmupSeconds)
         {
-            for (int i = 0; i < 100; i++) worker.Step(gemm);
-            finished.Clear();
-            worker.TakeFinished(finished);
+            for (int i = 0; i < 100; i++)
+            {
+                worker.Step(gemm);
+                worker.TakeFinished(finished);
+                finished.Clear();
+            }
         }
 
         int iterations = Math.Max(1, envSteps / envCount);
@@ -58,11 +61,8 @@ internal static class ActorBenchmark
         for (int i = 0; i < iterations; i++)
         {
             worker.Step(gemm);
-            if ((i & 1023) == 1023)
-            {
-                worker.TakeFinished(finished); // as the node does; the list is sized up front
-                finished.Clear();
-            }
+            worker.TakeFinished(finished); // every step, as the node does
+            finished.Clear();
         }
         clock.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;

@@ -13,6 +13,7 @@ public sealed class ActorReporter(LearnerClient learner, ActorNodeSettings setti
     ILogger<ActorReporter> logger) : BackgroundService
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+    private const int MaxPendingEpisodes = 100_000; // while the learner is unreachable: the newest are kept
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly List<(float Return, int Length)> _episodes = [];
     private bool _failing;
@@ -51,6 +52,11 @@ public sealed class ActorReporter(LearnerClient learner, ActorNodeSettings setti
         {
             ActorNode node = Node;
             node.TakeEpisodes(_episodes);
+            if (_episodes.Count > MaxPendingEpisodes)
+            {
+                logger.LogWarning("{Count} episode returns not reported yet; forgetting the oldest {Excess}", _episodes.Count, _episodes.Count - MaxPendingEpisodes);
+                _episodes.RemoveRange(0, _episodes.Count - MaxPendingEpisodes);
+            }
             var report = new ActorReport
             {
                 NodeId = (uint)settings.NodeId,

@@ -1,4 +1,5 @@
 using SoftQDistributed.Learner.Cluster;
+using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Checkpoints;
@@ -7,6 +8,7 @@ using SoftQDistributed.Shared.Environments;
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
+                     "       Learner serve --replay URL[,URL...] [--port G] [--http-port H] [--host IP] [--publish-interval P] [train settings]\n" +
                      "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";
@@ -16,6 +18,7 @@ try
     {
         "train" => TrainCommand.Run(args[1..]),
         "evaluate" => EvaluateCommand.Run(args[1..]),
+        "serve" => ServeCommand.Run(args[1..]),
         "launch" => LaunchCommand.RunAsync(args[1..]).GetAwaiter().GetResult(),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
@@ -29,6 +32,7 @@ catch (Exception e) when (e is SettingsException or UnknownEnvironmentException 
 static int PrintSettings()
 {
     foreach ((string name, string key) in SettingsLoader.Switches()) Console.WriteLine($"{name,-28} {key}");
+    foreach ((string name, string key) in SettingsLoader.ServeSwitches()) Console.WriteLine($"{name,-28} {key,-30} (serve only)");
     return 0;
 }
 

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using SoftQDistributed.ReplayService.Snapshots;
+using SoftQDistributed.ReplayService.Telemetry;
 using SoftQDistributed.Shared.Replay;
 
 namespace SoftQDistributed.ReplayService;
 
-/// <summary>The running shard: its table, its snapshot folder, readiness, and refusals counted by reason.</summary>
-public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> logger)
+/// <summary>The running shard: its table, its snapshot folder, readiness, refusals counted by reason, and its metrics.</summary>
+public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> logger) : IDisposable
 {
     private readonly ConcurrentDictionary<string, long> _rejected = new();
     private readonly SemaphoreSlim _snapshotGate = new(1, 1);
@@ -18,6 +19,11 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
 
     public SnapshotDirectory Snapshots { get; } =
         new(Path.Combine(settings.DataDir, $"shard-{settings.ShardId}"), settings.KeepSnapshots, logger);
+
+    private ReplayShardMetrics? _metrics;
+
+    /// <summary>The shard's instruments (exported at /metrics).</summary>
+    public ReplayShardMetrics Metrics => LazyInitializer.EnsureInitialized(ref _metrics, () => new ReplayShardMetrics(this));
 
     /// <summary>True once the newest snapshot has been restored and calls are served.</summary>
     public bool Ready => _ready;
@@ -37,7 +43,8 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
 
     public void Restore()
     {
-        Snapshots.RestoreNewest(Table);
+        string? restored = Snapshots.RestoreNewest(Table);
+        Metrics.Restored(restored is null ? 0 : Table.Count, restored is null ? null : File.GetLastWriteTimeUtc(restored));
         _ready = true;
     }
 
@@ -49,7 +56,18 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
             using TableCapture capture = Table.BeginCapture();
-            (string path, long bytes) = await Task.Run(() => Snapshots.Write(capture), CancellationToken.None).ConfigureAwait(false);
+            string path;
+            long bytes;
+            try
+            {
+                (path, bytes) = await Task.Run(() => Snapshots.Write(capture), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch
+            {
+                Metrics.SnapshotFailed();
+                throw;
+            }
+            Metrics.SnapshotWritten(started.Elapsed, Snapshots.LastSnapshotTime ?? DateTimeOffset.UtcNow);
             logger.LogInformation("Snapshot of {Rows} transitions written to {Path} ({Bytes} bytes, {Seconds:0.###} s)",
                 capture.Header.Count, path, bytes, started.Elapsed.TotalSeconds);
             return new SnapshotResult(path, capture.Header.Count, bytes, started.Elapsed);
@@ -59,6 +77,8 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
             _snapshotGate.Release();
         }
     }
+
+    public void Dispose() => _metrics?.Dispose();
 }
 
 /// <summary>What one snapshot wrote.</summary>

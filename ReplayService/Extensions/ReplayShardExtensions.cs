@@ -6,6 +6,7 @@ using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.ReplayService.Extensions;
 
@@ -50,6 +51,7 @@ public static class ReplayShardExtensions
 
     public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder, ShardSettings settings)
     {
+        builder.AddSoftQTelemetry("replay", ("shard", settings.ShardId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<ReplayShard>();
         builder.Services.AddSingleton<ReplayGrpcService>();
@@ -81,6 +83,7 @@ public static class ReplayShardExtensions
     public static WebApplication MapReplayShard(this WebApplication app)
     {
         ReplayShard shard = app.Services.GetRequiredService<ReplayShard>();
+        _ = shard.Metrics; // instruments exist before the first scrape
         ReplayGrpcService service = app.Services.GetRequiredService<ReplayGrpcService>();
         // Kestrel drains requests before hosted services stop: end open streams and waits as soon as stopping starts,
         // so the final snapshot is written well inside a container's grace period.
@@ -95,6 +98,7 @@ public static class ReplayShardExtensions
         app.MapGrpcUnary<CheckpointRequest, CheckpointResponse>(name, "Checkpoint", CheckpointRequest.Parser, options, service.CheckpointAsync);
         app.MapGrpcUnimplemented(options);
         app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapPrometheusMetrics();
         app.MapGet("/readyz", () => shard.Ready ? Results.Text("ready\n") : Results.Text("restoring snapshot\n", statusCode: 503));
         return app;
     }

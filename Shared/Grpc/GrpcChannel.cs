@@ -45,10 +45,20 @@ public sealed class GrpcChannel : IDisposable
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        using CancellationTokenSource cancellation = CallCancellation(options);
-        using HttpRequestMessage message = NewRequest(path, options, new ByteArrayContent(Frame(request)));
-        using HttpResponseMessage response = await SendAsync(message, options, cancellation.Token).ConfigureAwait(false);
-        return await ReadSingleResponseAsync(response, parser, options, cancellation.Token).ConfigureAwait(false);
+        try
+        {
+            using CancellationTokenSource cancellation = CallCancellation(options);
+            using HttpRequestMessage message = NewRequest(path, options, new ByteArrayContent(Frame(request)));
+            using HttpResponseMessage response = await SendAsync(message, options, cancellation.Token).ConfigureAwait(false);
+            TResponse result = await ReadSingleResponseAsync(response, parser, options, cancellation.Token).ConfigureAwait(false);
+            GrpcMetrics.ClientCall(MethodLabel(path), StatusCode.OK);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            GrpcMetrics.ClientCall(MethodLabel(path), StatusOf(ex));
+            throw;
+        }
     }
 
     /// <summary>Starts a client-streaming call; dispose it when done.</summary>
@@ -65,6 +75,38 @@ public sealed class GrpcChannel : IDisposable
     /// <summary>A server-streaming call: the response messages as they arrive; the call's status is thrown at the end if not OK.</summary>
     public async IAsyncEnumerable<TResponse> ServerStreamingAsync<TRequest, TResponse>(string path, TRequest request, MessageParser<TResponse> parser,
         GrpcCallOptions options = default, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>
+    {
+        // Counted once per call: OK at the end, the failure's status, or CANCELLED when the caller stops reading early.
+        StatusCode? status = null;
+        IAsyncEnumerator<TResponse> responses = ReadServerStreamAsync(path, request, parser, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await responses.MoveNextAsync().ConfigureAwait(false)) break;
+                }
+                catch (Exception ex)
+                {
+                    status = StatusOf(ex);
+                    throw;
+                }
+                yield return responses.Current;
+            }
+            status = StatusCode.OK;
+        }
+        finally
+        {
+            GrpcMetrics.ClientCall(MethodLabel(path), status ?? StatusCode.Cancelled);
+            await responses.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async IAsyncEnumerable<TResponse> ReadServerStreamAsync<TRequest, TResponse>(string path, TRequest request, MessageParser<TResponse> parser,
+        GrpcCallOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
@@ -96,10 +138,13 @@ public sealed class GrpcChannel : IDisposable
         {
             using HttpRequestMessage message = NewRequest(path, options, content);
             using HttpResponseMessage response = await SendAsync(message, options, token).ConfigureAwait(false);
-            return await ReadSingleResponseAsync(response, parser, options, token).ConfigureAwait(false);
+            TResponse result = await ReadSingleResponseAsync(response, parser, options, token).ConfigureAwait(false);
+            GrpcMetrics.ClientCall(MethodLabel(path), StatusCode.OK);
+            return result;
         }
         catch (Exception ex)
         {
+            GrpcMetrics.ClientCall(MethodLabel(path), StatusOf(ex));
             content.Abort(ex);
             throw;
         }
@@ -186,6 +231,19 @@ public sealed class GrpcChannel : IDisposable
         if (options.Timeout is { } timeout) cancellation.CancelAfter(timeout + _deadlineGrace);
         return cancellation;
     }
+
+    /// <summary>The method label of the RPC metrics: the path without its leading slash (interned once per path).</summary>
+    private static string MethodLabel(string path) =>
+        MethodLabels.TryGetValue(path, out string? label) ? label : MethodLabels.GetOrAdd(path, p => p.TrimStart('/'));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> MethodLabels = new(StringComparer.Ordinal);
+
+    private static StatusCode StatusOf(Exception ex) => ex switch
+    {
+        RpcException rpc => rpc.Status,
+        OperationCanceledException => StatusCode.Cancelled,
+        _ => StatusCode.Unknown,
+    };
 
     private static byte[] Frame(IMessage message)
     {

@@ -17,7 +17,8 @@ public static class GrpcEndpoints
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, async context =>
+        string label = Method(service, method);
+        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, label, async context =>
         {
             TRequest request = await ReadSingleAsync(http, parser, options, context.CancellationToken).ConfigureAwait(false);
             TResponse response = await handler(request, context).ConfigureAwait(false);
@@ -30,7 +31,8 @@ public static class GrpcEndpoints
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, async context =>
+        string label = Method(service, method);
+        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, label, async context =>
         {
             var requests = new GrpcRequestStream<TRequest>(http, parser, options.MaxReceiveMessageSize, context.CancellationToken);
             TResponse response = await handler(requests, context).ConfigureAwait(false);
@@ -43,7 +45,8 @@ public static class GrpcEndpoints
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>
     {
-        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, async context =>
+        string label = Method(service, method);
+        return endpoints.MapPost(Path(service, method), http => RunAsync(http, options, label, async context =>
         {
             TRequest request = await ReadSingleAsync(http, parser, options, context.CancellationToken).ConfigureAwait(false);
             await handler(request, new GrpcResponseStream<TResponse>(http, context.CancellationToken), context).ConfigureAwait(false);
@@ -53,13 +56,16 @@ public static class GrpcEndpoints
     /// <summary>Answers UNIMPLEMENTED for any other /Service/Method path (literal routes above win over this one).</summary>
     public static IEndpointConventionBuilder MapGrpcUnimplemented(this IEndpointRouteBuilder endpoints, GrpcServerOptions options)
     {
-        return endpoints.MapPost("/{service}/{method}", http => RunAsync(http, options, _ =>
+        return endpoints.MapPost("/{service}/{method}", http => RunAsync(http, options, GrpcMetrics.UnknownMethod, _ =>
             throw new RpcException(StatusCode.Unimplemented, $"unknown method {http.Request.Path}", "unknown_method")));
     }
 
     private static string Path(string service, string method) => $"/{service}/{method}";
 
-    private static async Task RunAsync(HttpContext http, GrpcServerOptions options, Func<GrpcServerCallContext, Task> call)
+    /// <summary>The method label of the RPC metrics.</summary>
+    private static string Method(string service, string method) => $"{service}/{method}";
+
+    private static async Task RunAsync(HttpContext http, GrpcServerOptions options, string method, Func<GrpcServerCallContext, Task> call)
     {
         if (!http.Request.Protocol.Equals("HTTP/2", StringComparison.Ordinal))
         {
@@ -77,7 +83,8 @@ public static class GrpcEndpoints
         http.Response.Headers[GrpcProtocol.AcceptEncodingHeader] = "identity";
         if (options.AuthToken is { } token && !GrpcProtocol.CarriesToken(http.Request.Headers.Authorization, token))
         {
-            await EndAsync(http, options, new RpcException(StatusCode.Unauthenticated, "missing or wrong bearer token (authorization: Bearer ...)", "unauthenticated")).ConfigureAwait(false);
+            GrpcMetrics.RefusedUnauthenticated();
+            await EndAsync(http, options, method, new RpcException(StatusCode.Unauthenticated, "missing or wrong bearer token (authorization: Bearer ...)", "unauthenticated")).ConfigureAwait(false);
             return;
         }
         string? timeoutHeader = http.Request.Headers[GrpcProtocol.TimeoutHeader];
@@ -86,7 +93,7 @@ public static class GrpcEndpoints
         {
             if (!GrpcProtocol.TryParseTimeout(timeoutHeader, out TimeSpan parsed))
             {
-                await EndAsync(http, options, new RpcException(StatusCode.Internal, $"malformed grpc-timeout '{timeoutHeader}'", "malformed_timeout")).ConfigureAwait(false);
+                await EndAsync(http, options, method, new RpcException(StatusCode.Internal, $"malformed grpc-timeout '{timeoutHeader}'", "malformed_timeout")).ConfigureAwait(false);
                 return;
             }
             timeout = parsed;
@@ -94,7 +101,7 @@ public static class GrpcEndpoints
         string? encoding = http.Request.Headers[GrpcProtocol.EncodingHeader];
         if (encoding is not null && encoding != "identity")
         {
-            await EndAsync(http, options, new RpcException(StatusCode.Unimplemented, $"grpc-encoding '{encoding}' is not supported; use identity", "unsupported_encoding")).ConfigureAwait(false);
+            await EndAsync(http, options, method, new RpcException(StatusCode.Unimplemented, $"grpc-encoding '{encoding}' is not supported; use identity", "unsupported_encoding")).ConfigureAwait(false);
             return;
         }
 
@@ -105,33 +112,36 @@ public static class GrpcEndpoints
         }
         catch (RpcException ex)
         {
-            await EndAsync(http, options, ex).ConfigureAwait(false);
+            await EndAsync(http, options, method, ex).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException) when (context.DeadlinePassed)
         {
-            await EndAsync(http, options, new RpcException(StatusCode.DeadlineExceeded, $"deadline of {timeout?.TotalSeconds:0.###} s exceeded", "deadline")).ConfigureAwait(false);
+            await EndAsync(http, options, method, new RpcException(StatusCode.DeadlineExceeded, $"deadline of {timeout?.TotalSeconds:0.###} s exceeded", "deadline")).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
+            GrpcMetrics.ServerCall(method, StatusCode.Cancelled);
             return; // the client went away: nobody is left to tell
         }
         catch (OperationCanceledException) when (context.ShuttingDown)
         {
-            await EndAsync(http, options, new RpcException(StatusCode.Unavailable, "server is shutting down; retry on another shard or after restart", "shutting_down")).ConfigureAwait(false);
+            await EndAsync(http, options, method, new RpcException(StatusCode.Unavailable, "server is shutting down; retry on another shard or after restart", "shutting_down")).ConfigureAwait(false);
             return;
         }
         catch (Exception ex)
         {
-            await EndAsync(http, options, new RpcException(StatusCode.Internal, $"server error: {ex.GetType().Name}: {ex.Message}", "server_error", ex)).ConfigureAwait(false);
+            await EndAsync(http, options, method, new RpcException(StatusCode.Internal, $"server error: {ex.GetType().Name}: {ex.Message}", "server_error", ex)).ConfigureAwait(false);
             return;
         }
+        GrpcMetrics.ServerCall(method, StatusCode.OK);
         WriteStatus(http, StatusCode.OK, "");
     }
 
-    private static Task EndAsync(HttpContext http, GrpcServerOptions options, RpcException ex)
+    private static Task EndAsync(HttpContext http, GrpcServerOptions options, string method, RpcException ex)
     {
+        GrpcMetrics.ServerCall(method, ex.Status);
         options.CallFailed?.Invoke(http, ex);
         WriteStatus(http, ex.Status, ex.Detail);
         return Task.CompletedTask;

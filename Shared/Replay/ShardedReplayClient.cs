@@ -19,6 +19,7 @@ public sealed class ShardedReplayClient : IDisposable
     private readonly TimeSpan _timeout, _backoffMin, _backoffMax;
     private readonly long _sizeRefreshTicks;
     private long _sizesRefreshedAt;
+    private long _reroutedRows;
 
     public ShardedReplayClient(IReadOnlyList<Uri> shardAddresses, ShardedReplayClientOptions options)
     {
@@ -35,6 +36,9 @@ public sealed class ShardedReplayClient : IDisposable
     }
 
     public int ShardCount => _shards.Length;
+
+    /// <summary>Rows an insert stored on another shard than their key's, because that one was down or backing off.</summary>
+    public long ReroutedRows => Interlocked.Read(ref _reroutedRows);
 
     /// <summary>The shard a routing key maps to while every shard is up (jump consistent hash: adding a shard moves only 1/n of keys).</summary>
     public static int Route(ulong key, int shards)
@@ -67,6 +71,7 @@ public sealed class ShardedReplayClient : IDisposable
             {
                 InsertResponse response = await shard.Client.InsertAsync(request, CallOptions(cancellationToken)).ConfigureAwait(false);
                 shard.Succeeded((long)response.ShardSize);
+                if (attempt > 0) Interlocked.Add(ref _reroutedRows, batch.Count);
                 return response;
             }
             catch (RpcException ex) when (IsUnreachable(ex, cancellationToken))

@@ -54,6 +54,11 @@ public sealed unsafe class ManagedGemm : IGemm
             MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
             return;
         }
+        if (n < _nr && k <= KC && !transposeA && !transposeB)
+        {
+            FewColumns(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         if (Threads == 1 || (long)m * n * k < 1 << 21)
         {
             MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -206,31 +211,115 @@ public sealed unsafe class ManagedGemm : IGemm
             int p = 0;
             if (Vector512.IsHardwareAccelerated)
             {
-                for (; p + 4 <= k; p += 4)
+                int j0 = 0;
+                // 128 columns at a time in 8 registers across the whole depth (the same FMAs in the same order
+                // as the pass below, without storing and reloading C between groups of four rows of B).
+                for (; j0 + 128 <= n; j0 += 128) Columns128(ai, k, alpha, b + j0, ldb, ci + j0);
+                int kFour = k & ~3;
+                if (j0 < n)
                 {
-                    float* b0 = b + (long)p * ldb;
-                    var x0 = Vector512.Create(alpha * ai[p]);
-                    var x1 = Vector512.Create(alpha * ai[p + 1]);
-                    var x2 = Vector512.Create(alpha * ai[p + 2]);
-                    var x3 = Vector512.Create(alpha * ai[p + 3]);
-                    int j = 0;
-                    for (; j + 16 <= n; j += 16)
+                    for (p = 0; p < kFour; p += 4)
                     {
-                        Vector512<float> sum = Vector512.Load(ci + j);
-                        sum = Vector512.FusedMultiplyAdd(x0, Vector512.Load(b0 + j), sum);
-                        sum = Vector512.FusedMultiplyAdd(x1, Vector512.Load(b0 + ldb + j), sum);
-                        sum = Vector512.FusedMultiplyAdd(x2, Vector512.Load(b0 + 2L * ldb + j), sum);
-                        sum = Vector512.FusedMultiplyAdd(x3, Vector512.Load(b0 + 3L * ldb + j), sum);
-                        sum.Store(ci + j);
+                        float* b0 = b + (long)p * ldb;
+                        var x0 = Vector512.Create(alpha * ai[p]);
+                        var x1 = Vector512.Create(alpha * ai[p + 1]);
+                        var x2 = Vector512.Create(alpha * ai[p + 2]);
+                        var x3 = Vector512.Create(alpha * ai[p + 3]);
+                        int j = j0;
+                        for (; j + 16 <= n; j += 16)
+                        {
+                            Vector512<float> sum = Vector512.Load(ci + j);
+                            sum = Vector512.FusedMultiplyAdd(x0, Vector512.Load(b0 + j), sum);
+                            sum = Vector512.FusedMultiplyAdd(x1, Vector512.Load(b0 + ldb + j), sum);
+                            sum = Vector512.FusedMultiplyAdd(x2, Vector512.Load(b0 + 2L * ldb + j), sum);
+                            sum = Vector512.FusedMultiplyAdd(x3, Vector512.Load(b0 + 3L * ldb + j), sum);
+                            sum.Store(ci + j);
+                        }
+                        float s0 = alpha * ai[p], s1 = alpha * ai[p + 1], s2 = alpha * ai[p + 2], s3 = alpha * ai[p + 3];
+                        for (; j < n; j++)
+                            ci[j] += s0 * b0[j] + s1 * b0[ldb + j] + s2 * b0[2L * ldb + j] + s3 * b0[3L * ldb + j];
                     }
-                    for (; j < n; j++)
-                        ci[j] += x0[0] * b0[j] + x1[0] * b0[ldb + j] + x2[0] * b0[2L * ldb + j] + x3[0] * b0[3L * ldb + j];
                 }
+                p = kFour;
             }
             for (; p < k; p++)
                 TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), alpha * ai[p], row, row);
         }
     }
+
+    /// <summary>One row of C, 128 columns: the four-rows-of-B passes of <see cref="FewRows"/>, with C held in registers.</summary>
+    private static void Columns128(float* ai, int k, float alpha, float* b, int ldb, float* ci)
+    {
+        Vector512<float> c0 = Vector512.Load(ci), c1 = Vector512.Load(ci + 16), c2 = Vector512.Load(ci + 32), c3 = Vector512.Load(ci + 48);
+        Vector512<float> c4 = Vector512.Load(ci + 64), c5 = Vector512.Load(ci + 80), c6 = Vector512.Load(ci + 96), c7 = Vector512.Load(ci + 112);
+        for (int p = 0; p + 4 <= k; p += 4)
+        {
+            float* b0 = b + (long)p * ldb;
+            for (int q = 0; q < 4; q++, b0 += ldb)
+            {
+                var x = Vector512.Create(alpha * ai[p + q]);
+                c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0), c0);
+                c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 16), c1);
+                c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 32), c2);
+                c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 48), c3);
+                c4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 64), c4);
+                c5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 80), c5);
+                c6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 96), c6);
+                c7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b0 + 112), c7);
+            }
+        }
+        c0.Store(ci); c1.Store(ci + 16); c2.Store(ci + 32); c3.Store(ci + 48);
+        c4.Store(ci + 64); c5.Store(ci + 80); c6.Store(ci + 96); c7.Store(ci + 112);
+    }
+
+    /// <summary>
+    /// Fewer columns than a micro-tile (a network's 2-wide output layer over many rows): padding B to a full
+    /// panel would multiply mostly zeros, so each C value is one chain of FMAs over the depth, eight rows at a
+    /// time. Bit for bit what the packed path's edge tiles give: the sum from zero in k order, then alpha, beta.
+    /// </summary>
+    private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        int i = 0;
+        for (; i + 8 <= m; i += 8)
+        {
+            float* a0 = a + (long)i * lda;
+            for (int j = 0; j < n; j++)
+            {
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+                float* bj = b + j;
+                for (int p = 0; p < k; p++)
+                {
+                    float bp = bj[(long)p * ldb];
+                    s0 = MathF.FusedMultiplyAdd(a0[p], bp, s0);
+                    s1 = MathF.FusedMultiplyAdd(a0[lda + p], bp, s1);
+                    s2 = MathF.FusedMultiplyAdd(a0[2L * lda + p], bp, s2);
+                    s3 = MathF.FusedMultiplyAdd(a0[3L * lda + p], bp, s3);
+                    s4 = MathF.FusedMultiplyAdd(a0[4L * lda + p], bp, s4);
+                    s5 = MathF.FusedMultiplyAdd(a0[5L * lda + p], bp, s5);
+                    s6 = MathF.FusedMultiplyAdd(a0[6L * lda + p], bp, s6);
+                    s7 = MathF.FusedMultiplyAdd(a0[7L * lda + p], bp, s7);
+                }
+                float* cj = c + (long)i * ldc + j;
+                Combine(cj, s0, alpha, beta); Combine(cj + ldc, s1, alpha, beta);
+                Combine(cj + 2L * ldc, s2, alpha, beta); Combine(cj + 3L * ldc, s3, alpha, beta);
+                Combine(cj + 4L * ldc, s4, alpha, beta); Combine(cj + 5L * ldc, s5, alpha, beta);
+                Combine(cj + 6L * ldc, s6, alpha, beta); Combine(cj + 7L * ldc, s7, alpha, beta);
+            }
+        }
+        for (; i < m; i++)
+        {
+            float* ai = a + (long)i * lda;
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[p], b[(long)p * ldb + j], sum);
+                Combine(c + (long)i * ldc + j, sum, alpha, beta);
+            }
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Combine(float* c, float sum, float alpha, float beta) => *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;
 
     /// <summary>n = 1: one dot product per row of A against the (gathered) column of B.</summary>
     private static void MatrixVector(int m, int k, float alpha, float* a, int lda, float* b, int bStride, float beta, float* c, int ldc)

@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using SoftQDistributed.Shared.Acting;
+using SoftQDistributed.Shared.LearnerApi;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Proto.Learner;
+
+namespace SoftQDistributed.Actors;
+
+/// <summary>
+/// The rollout loop: waits for the first parameters, builds the <see cref="ActorWorker"/> for their shape, then
+/// steps its environments in lockstep, swapping in newer parameters between steps and handing each step's
+/// transitions to the <see cref="TransitionSender"/>. On stop it flushes the buffered transitions (bounded) and
+/// sends a final report.
+/// </summary>
+public sealed class ActorNode(
+    ActorNodeSettings settings, ParameterSubscriber parameters, TransitionSender sender, ActorReporter reporter,
+    IHostApplicationLifetime lifetime, ILogger<ActorNode> logger) : BackgroundService
+{
+    private readonly List<(float Return, int Length)> _stepEpisodes = [];
+    private readonly List<(float Return, int Length)> _episodes = [];
+    private long _envSteps;
+    private long _actingVersion;
+    private volatile bool _acting;
+
+    /// <summary>Acting with parameters (what /readyz reports).</summary>
+    public bool Acting => _acting;
+
+    /// <summary>Environment steps taken (transitions produced) since start.</summary>
+    public long EnvSteps => Interlocked.Read(ref _envSteps);
+
+    /// <summary>The policy version the node acts with now (0 before the first parameters).</summary>
+    public ulong ActingVersion => (ulong)Interlocked.Read(ref _actingVersion);
+
+    /// <summary>Moves the episodes finished since the last call into <paramref name="into"/>.</summary>
+    public void TakeEpisodes(List<(float Return, int Length)> into)
+    {
+        lock (_episodes)
+        {
+            into.AddRange(_episodes);
+            _episodes.Clear();
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => RunAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            sender.Start();
+            PolicyParameters? first = null;
+            try
+            {
+                logger.LogInformation("node {Node}: waiting for parameters from {Learner}", settings.NodeId, settings.Learner);
+                first = await parameters.FirstAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            if (first is not null) Rollout(first, stoppingToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogCritical(ex, "the rollout failed");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+        finally
+        {
+            _acting = false;
+            await StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Rollout(PolicyParameters first, CancellationToken stoppingToken)
+    {
+        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(settings.Backend), 1, line => logger.LogInformation("{Line}", line));
+        var worker = new ActorWorker(settings.Env, settings.Envs, PolicyParametersCodec.Shape(first), settings.WorkerSeed);
+        PolicyParameters acting = first;
+        Sync(worker, acting);
+        _acting = true;
+        logger.LogInformation("node {Node}: acting in {Envs} x {Env} with policy version {Version} ({Shape})",
+            settings.NodeId, settings.Envs, settings.Env, acting.Version, worker.PolicyShape);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            PolicyParameters? latest = parameters.Latest;
+            if (latest is not null && !ReferenceEquals(latest, acting))
+            {
+                acting = latest;
+                Sync(worker, acting);
+            }
+            worker.Step(gemm);
+            sender.Add(worker.Transitions, acting.Version, stoppingToken);
+            Interlocked.Add(ref _envSteps, worker.Transitions.Count);
+            worker.TakeFinished(_stepEpisodes);
+            if (_stepEpisodes.Count > 0)
+            {
+                lock (_episodes) _episodes.AddRange(_stepEpisodes);
+                _stepEpisodes.Clear();
+            }
+        }
+    }
+
+    private void Sync(ActorWorker worker, PolicyParameters message)
+    {
+        worker.SyncPolicy(MemoryMarshal.Cast<byte, float>(message.Parameters.Span));
+        Interlocked.Exchange(ref _actingVersion, (long)message.Version);
+    }
+
+    /// <summary>After the last step: flush (bounded), then the final report.</summary>
+    private async Task StopAsync()
+    {
+        int buffered = sender.Buffered;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        int dropped = await sender.FlushAsync(TimeSpan.FromSeconds(settings.StopFlushSeconds)).ConfigureAwait(false);
+        if (dropped > 0)
+            logger.LogError("node {Node}: stopped with {Dropped} of {Buffered} buffered transitions unsent after {Seconds:F1} s; counted dropped",
+                settings.NodeId, dropped, buffered, started.Elapsed.TotalSeconds);
+        else
+            logger.LogInformation("node {Node}: flushed {Buffered} buffered transitions in {Seconds:F2} s ({Steps} env steps, {Sent} sent, {Retried} retried)",
+                settings.NodeId, buffered, started.Elapsed.TotalSeconds, EnvSteps, sender.Sent, sender.Retried);
+        await reporter.ReportAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+    }
+}

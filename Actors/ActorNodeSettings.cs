@@ -1,0 +1,90 @@
+using System.Net;
+using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Numerics.Gemm;
+
+namespace SoftQDistributed.Actors;
+
+/// <summary>
+/// One actor node's settings, bound from the "Actor" section: appsettings.json, then environment variables
+/// (SOFTQ__Actor__Envs=…), then the command line (--envs …).
+/// </summary>
+public sealed record ActorNodeSettings
+{
+    /// <summary>The learner's gRPC address (http://host:port, or https:// with TLS).</summary>
+    public string Learner { get; init; } = "";
+
+    /// <summary>Replay shards' gRPC addresses, comma-separated, in the same order for every node.</summary>
+    public string Replay { get; init; } = "";
+
+    public string Env { get; init; } = "multigoal";
+
+    /// <summary>Environments stepped in lockstep, one batched policy forward per step.</summary>
+    public int Envs { get; init; } = 1;
+
+    public int NodeId { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Address the probes listen on.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>HTTP/1.1 port for /healthz and /readyz; 0 picks a free one (printed on stdout).</summary>
+    public int HttpPort { get; init; }
+
+    /// <summary>GEMM for the policy forward: auto, openblas or managed.</summary>
+    public string Backend { get; init; } = "auto";
+
+    /// <summary>Rows per insert sent to a shard.</summary>
+    public int SendBatch { get; init; } = 64;
+
+    /// <summary>A partly filled batch older than this is sent anyway, so a slow actor's data does not wait.</summary>
+    public int FlushMilliseconds { get; init; } = 20;
+
+    /// <summary>Transitions held while the shards cannot take them; stepping blocks beyond (back-pressure).</summary>
+    public int MaxBuffered { get; init; } = 100_000;
+
+    public double ReportIntervalSeconds { get; init; } = 0.5;
+
+    /// <summary>How long SIGTERM waits for the buffered transitions to reach the shards before counting them dropped.</summary>
+    public double StopFlushSeconds { get; init; } = 30;
+
+    /// <summary>The replay addresses, parsed.</summary>
+    public IReadOnlyList<Uri> ReplayAddresses =>
+        Replay.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => new Uri(a)).ToArray();
+
+    public Uri LearnerAddress => new(Learner);
+
+    /// <summary>The noise and environment seed of this node: distinct per node, reproducible from --seed.</summary>
+    public ulong WorkerSeed => Seed + 1000 + (ulong)NodeId * 7919;
+
+    /// <summary>Observation width of <see cref="Env"/> (what the shards store).</summary>
+    public int ObservationDim => EnvironmentRegistry.Default.Make(Env).ObservationSpace.Dimension;
+
+    /// <summary>Action width of <see cref="Env"/>.</summary>
+    public int ActionDim => EnvironmentRegistry.Default.Make(Env).ActionSpace.Dimension;
+
+    public void Validate()
+    {
+        if (!IsHttpUrl(Learner)) throw new ArgumentException($"learner '{Learner}' is not an http:// or https:// address (--learner http://127.0.0.1:50052)");
+        string[] replay = Replay.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (replay.Length == 0) throw new ArgumentException("no replay shard address (--replay http://127.0.0.1:50051[,URL...])");
+        foreach (string address in replay)
+            if (!IsHttpUrl(address)) throw new ArgumentException($"replay shard '{address}' is not an http:// or https:// address");
+        if (!EnvironmentRegistry.Default.Contains(Env))
+            throw new ArgumentException($"unknown environment '{Env}' (known: {string.Join(", ", EnvironmentRegistry.Default.Names)})");
+        if (Envs < 1) throw new ArgumentException($"envs must be at least 1, not {Envs}");
+        if (NodeId < 0) throw new ArgumentException($"node id must not be negative, not {NodeId}");
+        if (!IPAddress.TryParse(Host, out _)) throw new ArgumentException($"host '{Host}' is not an IP address (use 127.0.0.1, or 0.0.0.0 to listen on every interface)");
+        if (HttpPort is < 0 or > 65535) throw new ArgumentException($"http port {HttpPort} is outside 0..65535");
+        GemmFactory.Parse(Backend);
+        if (SendBatch < 1) throw new ArgumentException($"send batch must be at least 1, not {SendBatch}");
+        if (FlushMilliseconds < 1) throw new ArgumentException($"flush interval must be at least 1 ms, not {FlushMilliseconds}");
+        if (MaxBuffered < Math.Max(SendBatch, Envs))
+            throw new ArgumentException($"max buffered ({MaxBuffered}) must hold at least one send batch ({SendBatch}) and one step ({Envs})");
+        if (!(ReportIntervalSeconds > 0)) throw new ArgumentException($"report interval must be positive, not {ReportIntervalSeconds}");
+        if (!(StopFlushSeconds >= 0)) throw new ArgumentException($"stop flush seconds must not be negative, not {StopFlushSeconds}");
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

@@ -1,0 +1,48 @@
+# One image for every role; the first argument picks it (deploy/docker/softq-entrypoint.sh):
+#   docker run softq learner serve --replay http://replay-0:50051 ...
+#   docker run softq replay --shard-id 0 --data-dir /data ...
+#   docker run softq actor --learner http://learner:50051 --replay ... --env multigoal --envs 16
+# Every role listens on 0.0.0.0 (SOFTQ_HOST) with gRPC on 50051 and HTTP (/healthz, /readyz, /metrics) on 8080.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first (cached while only sources change).
+COPY Directory.Build.props Directory.Packages.props ./
+COPY Shared/Shared.csproj Shared/
+COPY Learner/Learner.csproj Learner/
+COPY ReplayService/ReplayService.csproj ReplayService/
+COPY Actors/Actors.csproj Actors/
+RUN dotnet restore Learner/Learner.csproj \
+ && dotnet restore ReplayService/ReplayService.csproj \
+ && dotnet restore Actors/Actors.csproj
+COPY Shared/ Shared/
+COPY Learner/ Learner/
+COPY ReplayService/ ReplayService/
+COPY Actors/ Actors/
+# Each role in a folder of its own: their appsettings.json files must not overwrite each other.
+RUN dotnet publish Learner/Learner.csproj -c Release --no-restore -o /out/learner \
+ && dotnet publish ReplayService/ReplayService.csproj -c Release --no-restore -o /out/replay \
+ && dotnet publish Actors/Actors.csproj -c Release --no-restore -o /out/actor
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# OpenBLAS for the learner's and actors' matrix products (the managed GEMM is used without it).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libopenblas0-pthread \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 softq \
+ && useradd --system --uid 10001 --gid softq --home-dir /data --shell /usr/sbin/nologin softq \
+ && mkdir -p /data \
+ && chown softq:softq /data
+COPY --from=build /out/ /app/
+COPY deploy/docker/softq-entrypoint.sh /usr/local/bin/softq
+RUN chmod 0755 /usr/local/bin/softq
+ENV DOTNET_gcServer=0 \
+    SOFTQ_HOST=0.0.0.0 \
+    SOFTQ_GRPC_PORT=50051 \
+    SOFTQ_HTTP_PORT=8080
+USER 10001:10001
+WORKDIR /data
+VOLUME ["/data"]
+EXPOSE 50051 8080
+ENTRYPOINT ["/usr/local/bin/softq"]
+CMD ["help"]

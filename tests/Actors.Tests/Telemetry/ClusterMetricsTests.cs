@@ -98,7 +98,7 @@ public sealed class ClusterMetricsTests
         List<string> dashboard = PrometheusServer.DashboardExpressions();
         List<string> alerts = PrometheusServer.AlertExpressions();
         Assert.True(dashboard.Count >= 40, $"{dashboard.Count} dashboard expressions");
-        Assert.Equal(8, alerts.Count);
+        Assert.Equal(9, alerts.Count);
         expected.AddRange(dashboard);
 
         List<string> missing = await prometheus.WaitForDataAsync(expected, Patience);

@@ -179,12 +179,7 @@ public sealed class ClusterMetricsTests
         /// </summary>
         public async Task TrainAndActAsync()
         {
-            string output = "";
-            await Eventually.ReturnsAsync(async () =>
-            {
-                output = await PrometheusServer.ScrapeAsync(Learner.Http);
-                return output;
-            }, text => text.Split('\n').Any(l => l.StartsWith("softq_learner_updates_total{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal)),
+            await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(Learner.Http), text => text.Split('\n').Any(l => l.StartsWith("softq_learner_updates_total{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal)),
                 "learner updates", Patience, () => Learner.Output + "\n" + string.Join("\n", Actors.Select(a => a.Output)));
             foreach (ShardProcess shard in Shards)
             {

@@ -103,7 +103,7 @@ public sealed class TransitionSender : IDisposable
                 _filling ??= Rent(policyVersion);
                 TransitionBatch into = _filling.Batch;
                 int take = Math.Min(rows - from, _batchRows - into.Count);
-                CopyRows(transitions, from, into, into.Count, take);
+                TransitionBatch.CopyRows(transitions, from, into, into.Count, take);
                 into.Count += take;
                 from += take;
                 if (into.Count == _batchRows) signal |= Seal();
@@ -257,16 +257,6 @@ public sealed class TransitionSender : IDisposable
     private void Wake()
     {
         if (_signal.CurrentCount == 0) _signal.Release();
-    }
-
-    private static void CopyRows(TransitionBatch from, int fromRow, TransitionBatch to, int toRow, int rows)
-    {
-        int o = from.ObsDim, a = from.ActDim;
-        from.Observations.AsSpan(fromRow * o, rows * o).CopyTo(to.Observations.AsSpan(toRow * o));
-        from.Actions.AsSpan(fromRow * a, rows * a).CopyTo(to.Actions.AsSpan(toRow * a));
-        from.Rewards.AsSpan(fromRow, rows).CopyTo(to.Rewards.AsSpan(toRow));
-        from.NextObservations.AsSpan(fromRow * o, rows * o).CopyTo(to.NextObservations.AsSpan(toRow * o));
-        from.Terminals.AsSpan(fromRow, rows).CopyTo(to.Terminals.AsSpan(toRow));
     }
 
     private sealed class Pending(TransitionBatch batch)

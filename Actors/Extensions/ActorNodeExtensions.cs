@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Grpc;
@@ -67,8 +65,7 @@ public static class ActorNodeExtensions
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorReporter>());
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorNode>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.StopFlushSeconds + 20));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(settings.Host), settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1)); // probes speak HTTP/1.1
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenHttp(settings.Host, settings.HttpPort));
         return builder;
     }
 

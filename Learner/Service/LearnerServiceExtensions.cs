@@ -1,9 +1,6 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SoftQDistributed.Learner.Service.Telemetry;
@@ -43,20 +40,8 @@ public static class LearnerServiceExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)); // room for the final checkpoint
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            IPAddress address = IPAddress.Parse(serve.Host);
-            kestrel.Listen(address, serve.Port, listen =>
-            {
-                if (serve.TlsCertificate is { } certificate)
-                {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN picks HTTP/2 for gRPC
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificate, serve.TlsCertificatePassword));
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge, as gRPC clients speak it
-                }
-            });
-            kestrel.Listen(address, serve.HttpPort, listen => listen.Protocols = HttpProtocols.Http1); // probes speak HTTP/1.1
+            kestrel.ListenGrpc(serve.Host, serve.Port, serve.TlsCertificate, serve.TlsCertificatePassword);
+            kestrel.ListenHttp(serve.Host, serve.HttpPort);
         });
         return builder;
     }

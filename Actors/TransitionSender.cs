@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Replay;
 
@@ -18,6 +19,7 @@ public sealed class TransitionSender : IDisposable
     private static readonly TimeSpan RetryMin = TimeSpan.FromMilliseconds(50), RetryMax = TimeSpan.FromSeconds(2);
     private readonly ShardedReplayClient _replay;
     private readonly ILogger _logger;
+    private readonly ActorNodeMetrics _metrics;
     private readonly int _batchRows, _maxBuffered, _obsDim, _actDim;
     private readonly long _flushTicks;
     private readonly ulong _nodeKey;
@@ -33,10 +35,11 @@ public sealed class TransitionSender : IDisposable
     private uint _sequence;
     private long _sent, _retried, _dropped, _rateLimited, _blockedTicks;
 
-    public TransitionSender(ShardedReplayClient replay, ActorNodeSettings settings, ILogger<TransitionSender> logger)
+    public TransitionSender(ShardedReplayClient replay, ActorNodeSettings settings, ActorNodeMetrics metrics, ILogger<TransitionSender> logger)
     {
         _replay = replay;
         _logger = logger;
+        _metrics = metrics;
         _batchRows = settings.SendBatch;
         _maxBuffered = settings.MaxBuffered;
         _obsDim = settings.ObservationDim;
@@ -186,9 +189,11 @@ public sealed class TransitionSender : IDisposable
         while (true)
         {
             long reroutedBefore = _replay.ReroutedRows;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 await _replay.InsertAsync(pending.Batch, key, abandon, pending.Version).ConfigureAwait(false);
+                _metrics.Pushed(Stopwatch.GetTimestamp() - started);
                 Interlocked.Add(ref _retried, _replay.ReroutedRows - reroutedBefore);
                 Interlocked.Add(ref _sent, rows);
                 return true;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SoftQDistributed.Learner.Service.Telemetry;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Grpc;
@@ -10,6 +11,7 @@ using SoftQDistributed.Shared.LearnerApi;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Proto.Learner;
 using SoftQDistributed.Shared.Replay;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Learner.Service;
 
@@ -30,6 +32,8 @@ public static class LearnerServiceExtensions
             Seed: configuration.Training.Seed + 2, Channel: configuration.Security.Channel())));
         builder.Services.AddSingleton<ParameterBroadcaster>();
         builder.Services.AddSingleton<ActorReports>();
+        builder.AddSoftQTelemetry("learner");
+        builder.Services.AddSingleton<LearnerMetrics>();
         builder.Services.AddSingleton<TrainingLoop>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLoop>());
         builder.Services.AddSingleton<LearnerGrpcService>();
@@ -57,6 +61,7 @@ public static class LearnerServiceExtensions
         app.MapGrpcUnary<ActorReport, ActorReportAck>(name, "ReportActor", ActorReport.Parser, options, service.ReportActorAsync);
         app.MapGrpcUnary<StatusRequest, LearnerStatus>(name, "Status", StatusRequest.Parser, options, service.StatusAsync);
         app.MapGrpcUnimplemented(options);
+        app.MapPrometheusMetrics();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => training.Ready ? Results.Text("ready\n") : Results.Text("starting\n", statusCode: 503));
         return app;

@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Checkpoints;
@@ -6,6 +7,7 @@ using SoftQDistributed.Shared.Environments;
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
+                     "       Learner serve --replay URL[,URL...] [--port G] [--http-port H] [--host IP] [--publish-interval P] [train settings]\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";
 try
@@ -14,6 +16,7 @@ try
     {
         "train" => TrainCommand.Run(args[1..]),
         "evaluate" => EvaluateCommand.Run(args[1..]),
+        "serve" => ServeCommand.Run(args[1..]),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
     };
@@ -26,6 +29,7 @@ catch (Exception e) when (e is SettingsException or UnknownEnvironmentException 
 static int PrintSettings()
 {
     foreach ((string name, string key) in SettingsLoader.Switches()) Console.WriteLine($"{name,-28} {key}");
+    foreach ((string name, string key) in SettingsLoader.ServeSwitches()) Console.WriteLine($"{name,-28} {key,-30} (serve only)");
     return 0;
 }
 

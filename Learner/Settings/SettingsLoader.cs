@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using SoftQDistributed.Shared.Grpc;
 
 namespace SoftQDistributed.Learner.Settings;
 
@@ -9,16 +10,47 @@ namespace SoftQDistributed.Learner.Settings;
 /// Loads settings the ASP.NET Core way, lowest first: the records' defaults, per-environment defaults,
 /// appsettings.json (current directory), environment variables (<c>SOFTQ__Train__EnvSteps</c>), the command
 /// line (<c>--env-steps 5000</c>). Sections: <c>Train</c> (<see cref="TrainingSettings"/>) and <c>SoftQ</c>
-/// (<see cref="SoftQSettings"/>). Unknown switches and malformed values are <see cref="SettingsException"/>s.
+/// (<see cref="SoftQSettings"/>); <c>serve</c> also reads <c>Serve</c> (<see cref="ServeSettings"/>) and the security keys
+/// (<c>Auth:Token</c>, <c>Tls:TrustedCertificate</c>). Unknown switches and malformed values are <see cref="SettingsException"/>s.
 /// </summary>
 public static partial class SettingsLoader
 {
     private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
+    private static readonly (string Section, Type Type)[] ServeSections = [("Serve", typeof(ServeSettings))];
+
+    /// <summary>Serve switches that are not a property's kebab-case name (the shard's spellings).</summary>
+    private static readonly Dictionary<string, string> ServeAliases = new(StringComparer.Ordinal)
+    {
+        ["--tls-cert"] = "Serve:TlsCertificate",
+        ["--tls-cert-password"] = "Serve:TlsCertificatePassword",
+        ["--auth-token"] = "Auth:Token",
+    };
 
     /// <param name="directory">Where appsettings.json is looked for; the current directory by default.</param>
     public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory = null)
     {
-        Dictionary<string, string> commandLine = ParseCommandLine(args);
+        (_, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, Switches());
+        return (training, softQ);
+    }
+
+    /// <summary>The settings of <c>serve</c>: every <c>train</c> setting, the <c>Serve</c> section and the security keys.</summary>
+    public static ServeConfiguration LoadServe(IReadOnlyList<string> args, string? directory = null)
+    {
+        var known = new Dictionary<string, string>(Switches(), StringComparer.Ordinal);
+        foreach ((string name, string key) in ServeSwitches()) known[name] = key;
+        (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, known);
+        var serve = Bind(configuration.GetSection("Serve"), new ServeSettings());
+        serve.Validate();
+        var security = GrpcSecurity.From(configuration);
+        if (security.TrustedCertificate is { } trusted && !File.Exists(trusted))
+            throw new SettingsException($"trusted certificate '{trusted}' (Tls:TrustedCertificate) does not exist");
+        return new ServeConfiguration(training, softQ, serve, security);
+    }
+
+    private static (IConfiguration Configuration, TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory,
+        IReadOnlyDictionary<string, string> known)
+    {
+        Dictionary<string, string> commandLine = ParseCommandLine(args, known);
         string settingsFile = Path.Combine(directory ?? Directory.GetCurrentDirectory(), "appsettings.json");
         IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), settingsFile, commandLine);
         string env = withoutDefaults["Train:Env"] ?? new TrainingSettings().Env;
@@ -28,16 +60,22 @@ public static partial class SettingsLoader
         training.Validate();
         softQ.Validate();
         Shared.Environments.EnvironmentRegistry.Default.Get(training.Env); // an unknown name fails here, before any work
-        return (training, softQ);
+        return (configuration, training, softQ);
     }
 
-    /// <summary>Every switch the loader knows, with the configuration key it sets.</summary>
-    public static IReadOnlyDictionary<string, string> Switches()
+    /// <summary>Every switch of <c>train</c> (and so of <c>serve</c>), with the configuration key it sets.</summary>
+    public static IReadOnlyDictionary<string, string> Switches() => SwitchesOf(Sections, new Dictionary<string, string>());
+
+    /// <summary>The switches only <c>serve</c> takes, beyond every <c>train</c> switch.</summary>
+    public static IReadOnlyDictionary<string, string> ServeSwitches() => SwitchesOf(ServeSections, ServeAliases);
+
+    private static SortedDictionary<string, string> SwitchesOf((string Section, Type Type)[] sections, IReadOnlyDictionary<string, string> aliases)
     {
         var switches = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach ((string section, Type type) in Sections)
+        foreach ((string section, Type type) in sections)
             foreach (PropertyInfo property in Settable(type))
                 switches["--" + Kebab(property.Name)] = $"{section}:{property.Name}";
+        foreach ((string name, string key) in aliases) switches[name] = key;
         return switches;
     }
 
@@ -49,9 +87,8 @@ public static partial class SettingsLoader
             .AddInMemoryCollection(commandLine!)
             .Build();
 
-    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args)
+    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> known)
     {
-        IReadOnlyDictionary<string, string> known = Switches();
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < args.Count; i++)
         {

@@ -19,6 +19,7 @@ public sealed class EmbeddedTrainer : IDisposable
 {
     private readonly TrainingSettings _train;
     private readonly IGemm _gemm;
+    private readonly LearnerState _learner;
     private readonly SoftQNetworks _nets;
     private readonly SoftQUpdate _update;
     private readonly ReplayStore _replay;
@@ -37,8 +38,9 @@ public sealed class EmbeddedTrainer : IDisposable
         _train = train;
         _gemm = gemm;
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
-        _nets = new SoftQNetworks(probe.ObservationDim, probe.ActionDim, softQ.Hidden, new Rng(train.Seed));
-        _update = new SoftQUpdate(_nets, softQ, gemm, new Rng(train.Seed + 1), train.BatchSize, train.Threads);
+        _learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads);
+        _nets = _learner.Networks;
+        _update = _learner.Update;
         _replay = new ReplayStore(probe.ObservationDim, probe.ActionDim, train.ReplayCapacity);
         _batch = new TransitionBatch(train.BatchSize, probe.ObservationDim, probe.ActionDim) { Count = train.BatchSize };
         _sampleRng = new Rng(train.Seed + 2);
@@ -52,6 +54,9 @@ public sealed class EmbeddedTrainer : IDisposable
         _stepActor = i => _actors[i].Step(_gemm);
         _nextEpochEnd = train.EpochLength;
     }
+
+    /// <summary>Networks, update step, optimiser states: what the learner service holds too.</summary>
+    public LearnerState Learner => _learner;
 
     public SoftQNetworks Networks => _nets;
 
@@ -101,19 +106,14 @@ public sealed class EmbeddedTrainer : IDisposable
             while (EnvSteps >= _nextEpochEnd || EnvSteps >= _train.EnvSteps)
             {
                 evalClock.Start();
-                EvaluationResult eval = Evaluator.Run(_train.Env, _nets.Policy, _gemm, _train.EvalEpisodesPerEpoch, _train.Seed + 10_000 + (ulong)_epoch);
+                EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch);
                 evalClock.Stop();
                 _episodeCount += _episodes.Count;
                 double trainSeconds = trainClock.Elapsed.TotalSeconds;
                 long epochUpdates = _update.Updates - epochStartUpdates;
-                onEpoch(new EpochMetrics(
-                    _epoch, EnvSteps, _update.Updates, _episodeCount,
-                    eval.MeanReturn, eval.MinReturn, eval.MaxReturn, eval.StdReturn, eval.MeanLength,
-                    epochStats.QMean, epochStats.QStd, epochStats.BellmanError, epochStats.QLoss, epochStats.Surrogate,
-                    _replay.Count, _update.Updates * _train.BatchSize, trainSeconds, sampleClock.Elapsed.TotalSeconds,
-                    evalClock.Elapsed.TotalSeconds,
-                    trainSeconds > epochStartTrainSeconds ? epochUpdates / (trainSeconds - epochStartTrainSeconds) : 0,
-                    _update.SkippedUpdates));
+                onEpoch(EpochMetrics.From(_epoch, EnvSteps, _update, _episodeCount, eval, epochStats, _replay.Count, _train.BatchSize,
+                    trainSeconds, sampleClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds,
+                    trainSeconds > epochStartTrainSeconds ? epochUpdates / (trainSeconds - epochStartTrainSeconds) : 0));
                 _episodes.Clear();
                 epochStats = new UpdateStatistics();
                 epochStartUpdates = _update.Updates;
@@ -125,25 +125,10 @@ public sealed class EmbeddedTrainer : IDisposable
         }
     }
 
-    /// <summary>The learner's float state under its checkpoint names; one list serves both save and restore.</summary>
-    private (string Name, float[] Values)[] LearnerTensors() =>
-    [
-        ("q", _nets.Q.Parameters),
-        ("target_q", _nets.TargetQ.Parameters),
-        ("policy", _nets.Policy.Parameters),
-        ("adam_q_m", _update.QOptimizer.FirstMoment),
-        ("adam_q_v", _update.QOptimizer.SecondMoment),
-        ("adam_policy_m", _update.PolicyOptimizer.FirstMoment),
-        ("adam_policy_v", _update.PolicyOptimizer.SecondMoment),
-    ];
-
     /// <summary>Everything that decides how training continues, for an exact resume.</summary>
     public void WriteState(SafetensorsWriter writer)
     {
-        foreach ((string name, float[] values) in LearnerTensors()) writer.Add(name, values);
-        writer.Add("counters", [_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates,
-            EnvSteps, _episodeCount, _epoch, _nextEpochEnd]);
-        writer.Add("rng_update", RngWords.From(_update.RandomState));
+        _learner.Write(writer, [EnvSteps, _episodeCount, _epoch, _nextEpochEnd]);
         writer.Add("rng_sample", RngWords.From(_sampleRng.State));
         int rows = _replay.Count;
         writer.Add("replay_observations", _replay.ObservationStorage[..(rows * _replay.ObsDim)]);
@@ -158,12 +143,8 @@ public sealed class EmbeddedTrainer : IDisposable
     /// <summary>Restores a state written by <see cref="WriteState"/> for the same settings.</summary>
     public void ReadState(SafetensorsFile file)
     {
-        foreach ((string name, float[] values) in LearnerTensors()) file.ReadFloat32(name, values);
-        long[] counters = new long[8];
-        file.ReadInt64("counters", counters);
-        (_update.QOptimizer.Step, _update.PolicyOptimizer.Step, _update.Updates, _update.SkippedUpdates) = (counters[0], counters[1], counters[2], counters[3]);
-        (EnvSteps, _episodeCount, _epoch, _nextEpochEnd) = (counters[4], counters[5], (int)counters[6], counters[7]);
-        _update.RandomState = RngWords.Read(file, "rng_update");
+        long[] counters = _learner.Read(file, 4);
+        (EnvSteps, _episodeCount, _epoch, _nextEpochEnd) = (counters[0], counters[1], (int)counters[2], counters[3]);
         _sampleRng.State = RngWords.Read(file, "rng_sample");
         long totalAdded = file.ReadInt64("replay_total_added")[0];
         _replay.RestoreSlots(0, file.ReadFloat32("replay_observations"), file.ReadFloat32("replay_actions"), file.ReadFloat32("replay_rewards"),
@@ -174,33 +155,7 @@ public sealed class EmbeddedTrainer : IDisposable
 
     public void Dispose()
     {
-        _update.Dispose();
+        _learner.Dispose();
         _actorThreads.Dispose();
-    }
-
-    /// <summary>Averages of the update statistics over an epoch.</summary>
-    private sealed class UpdateStatistics
-    {
-        private int _count;
-        private double _qMean, _qStd, _bellman, _loss, _surrogate;
-
-        public void Add(UpdateResult result)
-        {
-            if (result.Skipped) return;
-            _count++;
-            _qMean += result.QMean;
-            _qStd += result.QStd;
-            _bellman += result.MeanSquaredBellmanError;
-            _loss += result.QLoss;
-            _surrogate += result.PolicySurrogate;
-        }
-
-        public double QMean => Average(_qMean);
-        public double QStd => Average(_qStd);
-        public double BellmanError => Average(_bellman);
-        public double QLoss => Average(_loss);
-        public double Surrogate => Average(_surrogate);
-
-        private double Average(double sum) => _count == 0 ? double.NaN : sum / _count;
     }
 }

@@ -16,6 +16,14 @@ public sealed record EpochMetrics(
         "q_avg,q_std,mean_sq_bellman_error,q_loss,policy_surrogate,replay_size,total_samples," +
         "train_seconds,sample_seconds,eval_seconds,updates_per_second,skipped_updates";
 
+    /// <summary>The row for an epoch that ends now: counters from the update step, statistics averaged over the epoch.</summary>
+    public static EpochMetrics From(int epoch, long envSteps, SoftQUpdate update, long episodes, EvaluationResult eval, UpdateStatistics stats,
+        int replaySize, int batchSize, double trainSeconds, double sampleSeconds, double evalSeconds, double updatesPerSecond) =>
+        new(epoch, envSteps, update.Updates, episodes,
+            eval.MeanReturn, eval.MinReturn, eval.MaxReturn, eval.StdReturn, eval.MeanLength,
+            stats.QMean, stats.QStd, stats.BellmanError, stats.QLoss, stats.Surrogate,
+            replaySize, update.Updates * batchSize, trainSeconds, sampleSeconds, evalSeconds, updatesPerSecond, update.SkippedUpdates);
+
     /// <summary>Reads a row written by <see cref="ToCsv"/> (a resumed run plots the epochs before it too).</summary>
     public static EpochMetrics Parse(string line)
     {

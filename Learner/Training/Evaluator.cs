@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
@@ -11,6 +12,14 @@ namespace SoftQDistributed.Learner.Training;
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>The short evaluation at the end of epoch <paramref name="epoch"/> (its own seed per epoch).</summary>
+    public static EvaluationResult Epoch(TrainingSettings train, Mlp policy, IGemm gemm, int epoch) =>
+        Run(train.Env, policy, gemm, train.EvalEpisodesPerEpoch, train.Seed + 10_000 + (ulong)epoch);
+
+    /// <summary>The final evaluation of a run (EvalEpisodes, paths kept for the rollout plot).</summary>
+    public static EvaluationResult Final(TrainingSettings train, Mlp policy, IGemm gemm) =>
+        Run(train.Env, policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true);
+
     public static EvaluationResult Run(string env, Mlp policy, IGemm gemm, int episodes, ulong seed, bool keepPaths = false)
     {
         IEnvironment environment = EnvironmentRegistry.Default.Make(env);

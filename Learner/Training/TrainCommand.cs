@@ -47,19 +47,11 @@ public static class TrainCommand
                 throw new SettingsException($"the checkpoint is already at {trainer.EnvSteps} env steps; give a larger --env-steps to continue");
             Console.Error.WriteLine($"resumed from {checkpoint.Source} at {trainer.EnvSteps} env steps, {trainer.Update.Updates} updates");
         }
-        string metricsPath = Path.Combine(train.Out, "metrics.csv");
-        // A resumed run keeps the epochs logged up to its checkpoint (later ones are trained again), for metrics.csv
-        // and the learning curve.
-        List<EpochMetrics> epochs = checkpoint is not null ? EpochsUpTo(metricsPath, trainer.EnvSteps) : [];
-        using var metrics = new StreamWriter(metricsPath, append: false);
-        metrics.WriteLine(EpochMetrics.Header);
-        foreach (EpochMetrics epoch in epochs) metrics.WriteLine(epoch.ToCsv());
+        using MetricsLog metrics = MetricsLog.Open(train.Out, checkpoint is null ? null : epoch => epoch.EnvSteps <= trainer.EnvSteps);
         long nextCheckpoint = train.CheckpointInterval > 0 ? (trainer.EnvSteps / train.CheckpointInterval + 1) * train.CheckpointInterval : long.MaxValue;
         void Record(EpochMetrics epoch)
         {
-            epochs.Add(epoch);
-            metrics.WriteLine(epoch.ToCsv());
-            metrics.Flush();
+            metrics.Append(epoch);
             if (epoch.EnvSteps >= nextCheckpoint && epoch.EnvSteps < train.EnvSteps)
             {
                 TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
@@ -110,37 +102,9 @@ public static class TrainCommand
         }
 
         TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
-        EvaluationResult eval = Evaluator.Run(train.Env, trainer.Networks.Policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true);
-        double wall = clock.Elapsed.TotalSeconds;
-        foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, trainer.Networks, gemm, train.Seed + 30_000))
-            Console.Error.WriteLine($"wrote {plot}");
-        var summary = new RunSummary(train.Env, train.Seed, trainer.EnvSteps, trainer.Update.Updates, trainer.Update.SkippedUpdates,
-            Math.Round(wall, 2), Math.Round(trainer.Update.Updates / wall, 1), Math.Round(trainer.EnvSteps / wall, 1), gemm.Name, eval);
-        string json = summary.ToJson();
-        File.WriteAllText(Path.Combine(train.Out, "summary.json"), json + Environment.NewLine);
+        string json = FinalReport.Write(train, metrics.Epochs, trainer.Learner, trainer.EnvSteps, gemm, clock, Console.Error.WriteLine).ToJson();
         Console.WriteLine(json);
         return 0;
-    }
-
-    private static List<EpochMetrics> EpochsUpTo(string metricsPath, long envSteps)
-    {
-        if (!File.Exists(metricsPath)) return [];
-        var epochs = new List<EpochMetrics>();
-        int unreadable = 0;
-        foreach (string line in File.ReadLines(metricsPath).Skip(1))
-        {
-            try
-            {
-                EpochMetrics epoch = EpochMetrics.Parse(line);
-                if (epoch.EnvSteps <= envSteps) epochs.Add(epoch);
-            }
-            catch (FormatException)
-            {
-                unreadable++;
-            }
-        }
-        if (unreadable > 0) Console.Error.WriteLine($"warning: dropped {unreadable} unreadable rows of {metricsPath}");
-        return epochs;
     }
 
     private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyList<string> args)

@@ -16,16 +16,24 @@ public static class TrainingCheckpoint
     public const string PolicyFileName = "policy.safetensors";
     public const string FormatVersion = "1";
 
-    public static void Save(string directory, EmbeddedTrainer trainer, TrainingSettings train, SoftQSettings softQ)
+    public static void Save(string directory, EmbeddedTrainer trainer, TrainingSettings train, SoftQSettings softQ) =>
+        Save(directory, trainer.Networks, trainer.WriteState, train, softQ);
+
+    /// <summary>
+    /// Writes both files, each atomically (a temporary file renamed over the old one). <paramref name="writeState"/>
+    /// adds the owner's tensors; <paramref name="metadata"/> adds to the settings in the header.
+    /// </summary>
+    public static void Save(string directory, SoftQNetworks networks, Action<SafetensorsWriter> writeState, TrainingSettings train, SoftQSettings softQ,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         var writer = new SafetensorsWriter();
-        AddMetadata(writer, train, softQ, trainer.Networks);
-        trainer.WriteState(writer);
+        AddMetadata(writer, train, softQ, networks, metadata);
+        writeState(writer);
         writer.Save(Path.Combine(directory, FileName));
 
         var policy = new SafetensorsWriter();
-        AddMetadata(policy, train, softQ, trainer.Networks);
-        policy.Add("policy", trainer.Networks.Policy.Parameters);
+        AddMetadata(policy, train, softQ, networks, metadata);
+        policy.Add("policy", networks.Policy.Parameters);
         policy.Save(Path.Combine(directory, PolicyFileName));
     }
 
@@ -59,8 +67,10 @@ public static class TrainingCheckpoint
         return policy;
     }
 
-    private static void AddMetadata(SafetensorsWriter writer, TrainingSettings train, SoftQSettings softQ, SoftQNetworks nets)
+    private static void AddMetadata(SafetensorsWriter writer, TrainingSettings train, SoftQSettings softQ, SoftQNetworks nets,
+        IReadOnlyDictionary<string, string>? metadata)
     {
+        foreach ((string key, string value) in metadata ?? new Dictionary<string, string>()) writer.Metadata[key] = value;
         writer.Metadata["format_version"] = FormatVersion;
         writer.Metadata["env"] = train.Env;
         writer.Metadata["train_settings"] = JsonSerializer.Serialize(train);

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using SoftQDistributed.Shared.Proto.Learner;
+
+namespace SoftQDistributed.Learner.Service;
+
+/// <summary>
+/// What the actor nodes reported, aggregated: per node incarnation (node_id + node_instance) the last totals of its
+/// counters, so a restarted node (a new instance, counting from zero) adds to what its previous incarnation did;
+/// the returns of recent episodes; and the policy lag (newest published version − the version a node acts with),
+/// averaged over reports.
+/// </summary>
+public sealed class ActorReports
+{
+    /// <summary>Episodes behind <see cref="ActorSummary.RecentMeanReturn"/>.</summary>
+    public const int RecentEpisodes = 100;
+
+    /// <summary>A node is counted as reporting when heard from within this window.</summary>
+    public static readonly TimeSpan ReportingWindow = TimeSpan.FromSeconds(30);
+
+    private readonly object _gate = new();
+    private readonly Dictionary<(uint Node, string Instance), Totals> _incarnations = [];
+    private readonly Queue<float> _recentReturns = new();
+    private double _recentSum;
+    private double _lagSum;
+    private long _lagReports;
+    private long _episodes;
+
+    /// <summary>Takes one report; <paramref name="publishedVersion"/> is the newest version published when it arrived.</summary>
+    public void Add(ActorReport report, ulong publishedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        lock (_gate)
+        {
+            _incarnations[(report.NodeId, report.NodeInstance)] = new Totals(report.NodeId, report.EnvSteps, report.TransitionsSent,
+                report.TransitionsRetried, report.TransitionsDropped, Stopwatch.GetTimestamp());
+            foreach (float episodeReturn in report.EpisodeReturns)
+            {
+                _episodes++;
+                _recentReturns.Enqueue(episodeReturn);
+                _recentSum += episodeReturn;
+                if (_recentReturns.Count > RecentEpisodes) _recentSum -= _recentReturns.Dequeue();
+            }
+            if (report.PolicyVersion > 0)
+            {
+                // A node still acting with a version of a previous learner incarnation can be "ahead": no lag to count.
+                _lagSum += publishedVersion > report.PolicyVersion ? publishedVersion - report.PolicyVersion : 0;
+                _lagReports++;
+            }
+        }
+    }
+
+    public ActorSummary Summary()
+    {
+        lock (_gate)
+        {
+            long recentSince = Stopwatch.GetTimestamp() - (long)(ReportingWindow.TotalSeconds * Stopwatch.Frequency);
+            ulong steps = 0, sent = 0, retried = 0, dropped = 0;
+            var reporting = new HashSet<uint>();
+            foreach (Totals totals in _incarnations.Values)
+            {
+                steps += totals.EnvSteps;
+                sent += totals.Sent;
+                retried += totals.Retried;
+                dropped += totals.Dropped;
+                if (totals.HeardAt >= recentSince) reporting.Add(totals.Node);
+            }
+            return new ActorSummary(
+                _episodes,
+                _recentReturns.Count == 0 ? double.NaN : _recentSum / _recentReturns.Count,
+                _lagReports == 0 ? 0 : _lagSum / _lagReports,
+                steps, sent, retried, dropped, reporting.Count);
+        }
+    }
+
+    private readonly record struct Totals(uint Node, ulong EnvSteps, ulong Sent, ulong Retried, ulong Dropped, long HeardAt);
+}

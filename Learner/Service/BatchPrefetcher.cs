@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.Learner.Service;
+
+/// <summary>
+/// Draws minibatches from the sharded replay ahead of the learner: workers fill a small pool of preallocated
+/// <see cref="ReplaySample"/> buffers through <see cref="ShardedReplayClient.SampleAsync"/> and queue them, so the
+/// next batches are fetched while the current update runs. A shard's rate limiter (DEADLINE_EXCEEDED) or no shard
+/// to sample from (UNAVAILABLE) is waited out and retried. The learner takes a buffer, updates, and gives it back.
+/// </summary>
+public sealed class BatchPrefetcher : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
+    private readonly ShardedReplayClient _client;
+    private readonly int _batchSize;
+    private readonly int _workers;
+    private readonly Channel<ReplaySample> _free, _full;
+    private readonly Action<string> _log;
+    private readonly CancellationTokenSource _stop = new();
+    private Task[] _running = [];
+    private long _waitTicks;
+    private long _retries;
+    private long _lastRetryLog;
+
+    public BatchPrefetcher(ShardedReplayClient client, int batchSize, int obsDim, int actDim, int depth, int workers, Action<string> log)
+    {
+        _client = client;
+        _batchSize = batchSize;
+        _workers = workers;
+        _log = log;
+        _full = Channel.CreateBounded<ReplaySample>(new BoundedChannelOptions(depth) { SingleReader = true });
+        _free = Channel.CreateUnbounded<ReplaySample>();
+        for (int i = 0; i < depth + workers + 1; i++) _free.Writer.TryWrite(new ReplaySample(batchSize, obsDim, actDim));
+    }
+
+    public bool Started => _running.Length > 0;
+
+    /// <summary>Seconds the learner waited for a batch that was not there yet.</summary>
+    public double WaitSeconds => (double)Interlocked.Read(ref _waitTicks) / Stopwatch.Frequency;
+
+    /// <summary>Sample calls retried after a rate limiter's or an unreachable replay's refusal.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Starts fetching (once the replay holds enough to sample from).</summary>
+    public void Start()
+    {
+        if (Started) return;
+        _running = Enumerable.Range(0, _workers).Select(_ => Task.Run(FetchLoopAsync)).ToArray();
+    }
+
+    /// <summary>The next batch, waiting (blocking the calling thread) when none is ready; give it back with <see cref="Return"/>.</summary>
+    public ReplaySample Take(CancellationToken cancellationToken)
+    {
+        if (_full.Reader.TryRead(out ReplaySample? ready)) return ready;
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            return _full.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Interlocked.Add(ref _waitTicks, Stopwatch.GetTimestamp() - started);
+        }
+    }
+
+    public void Return(ReplaySample sample) => _free.Writer.TryWrite(sample);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        _stop.Dispose();
+    }
+
+    private async Task FetchLoopAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            ReplaySample sample = await _free.Reader.ReadAsync(stop).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    await _client.SampleAsync(sample, _batchSize, null, stop).ConfigureAwait(false);
+                    break;
+                }
+                catch (RpcException ex) when (!stop.IsCancellationRequested && ex.Status is StatusCode.DeadlineExceeded or StatusCode.Unavailable)
+                {
+                    Interlocked.Increment(ref _retries);
+                    long now = Stopwatch.GetTimestamp();
+                    long last = Interlocked.Read(ref _lastRetryLog);
+                    if (now - last > 10 * Stopwatch.Frequency && Interlocked.CompareExchange(ref _lastRetryLog, now, last) == last)
+                        _log($"waiting for samples ({ex.Status}): {ex.Detail}");
+                    await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
+                }
+            }
+            await _full.Writer.WriteAsync(sample, stop).ConfigureAwait(false);
+        }
+    }
+}

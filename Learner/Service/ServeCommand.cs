@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Learner.Training;
+using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Numerics.Gemm;
+
+namespace SoftQDistributed.Learner.Service;
+
+/// <summary>
+/// <c>serve</c>: the learner as a service. Resumes from <c>--out</c>'s checkpoint when there is one, then prints
+/// <c>learner listening on GRPC-URL HTTP-URL</c> on standard output (logs go to standard error) and trains from
+/// the replay shards until SIGTERM or Ctrl-C, which writes a checkpoint and exits 0.
+/// </summary>
+public static class ServeCommand
+{
+    public static int Run(IReadOnlyList<string> args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        ServeConfiguration configuration = SettingsLoader.LoadServe(args);
+        TrainingSettings train = configuration.Training;
+        SoftQSettings softQ = configuration.SoftQ;
+        Directory.CreateDirectory(train.Out);
+        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, Console.Error.WriteLine);
+        IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
+        using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads);
+        ServeCounters counters = ServeCheckpoint.TryLoad(train.Out, learner, train)
+            ?? ServeCounters.Start(train.EpochLength, train.CheckpointInterval);
+        Console.Error.WriteLine($"learner: {train.Env}, seed {train.Seed}, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s), replay {configuration.Serve.Replay}");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddLearnerService(configuration, learner, counters, gemm);
+        await using WebApplication app = builder.Build();
+        app.MapLearnerService();
+        await app.StartAsync().ConfigureAwait(false);
+
+        // Launchers and tests start the learner on port 0 and read the real addresses from this line (gRPC first).
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Console.WriteLine($"learner listening on {string.Join(" ", addresses)}");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return Environment.ExitCode;
+    }
+}

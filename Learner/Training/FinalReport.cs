@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Numerics.Gemm;
+
+namespace SoftQDistributed.Learner.Training;
+
+/// <summary>The end of a run, the same for <c>train</c> and <c>serve</c>: final evaluation, plots and <c>summary.json</c>.</summary>
+public static class FinalReport
+{
+    public const string SummaryFileName = "summary.json";
+
+    /// <summary>Evaluates, draws the plots, writes summary.json and returns it; <paramref name="clock"/> measures the run's wall time.</summary>
+    public static RunSummary Write(TrainingSettings train, IReadOnlyList<EpochMetrics> epochs, LearnerState learner, long envSteps,
+        IGemm gemm, Stopwatch clock, Action<string> log)
+    {
+        EvaluationResult eval = Evaluator.Final(train, learner.Networks.Policy, gemm);
+        double wall = clock.Elapsed.TotalSeconds;
+        foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, learner.Networks, gemm, train.Seed + 30_000))
+            log($"wrote {plot}");
+        SoftQUpdate update = learner.Update;
+        var summary = new RunSummary(train.Env, train.Seed, envSteps, update.Updates, update.SkippedUpdates,
+            Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1), gemm.Name, eval);
+        File.WriteAllText(Path.Combine(train.Out, SummaryFileName), summary.ToJson() + Environment.NewLine);
+        return summary;
+    }
+}

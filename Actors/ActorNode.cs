@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.LearnerApi;
 using SoftQDistributed.Shared.Numerics.Gemm;
@@ -13,12 +14,13 @@ namespace SoftQDistributed.Actors;
 /// sends a final report.
 /// </summary>
 public sealed class ActorNode(
-    ActorNodeSettings settings, ParameterSubscriber parameters, TransitionSender sender, ActorReporter reporter,
+    ActorNodeSettings settings, ParameterSubscriber parameters, TransitionSender sender, ActorReporter reporter, ActorNodeMetrics metrics,
     IHostApplicationLifetime lifetime, ILogger<ActorNode> logger) : BackgroundService
 {
     private readonly List<(float Return, int Length)> _stepEpisodes = [];
     private readonly List<(float Return, int Length)> _episodes = [];
     private long _envSteps;
+    private long _episodesFinished;
     private long _actingVersion;
     private volatile bool _acting;
 
@@ -27,6 +29,9 @@ public sealed class ActorNode(
 
     /// <summary>Environment steps taken (transitions produced) since start.</summary>
     public long EnvSteps => Interlocked.Read(ref _envSteps);
+
+    /// <summary>Episodes finished since start.</summary>
+    public long Episodes => Interlocked.Read(ref _episodesFinished);
 
     /// <summary>The policy version the node acts with now (0 before the first parameters).</summary>
     public ulong ActingVersion => (ulong)Interlocked.Read(ref _actingVersion);
@@ -96,6 +101,8 @@ public sealed class ActorNode(
             worker.TakeFinished(_stepEpisodes);
             if (_stepEpisodes.Count > 0)
             {
+                foreach ((float episodeReturn, _) in _stepEpisodes) metrics.EpisodeFinished(episodeReturn);
+                Interlocked.Add(ref _episodesFinished, _stepEpisodes.Count);
                 lock (_episodes) _episodes.AddRange(_stepEpisodes);
                 _stepEpisodes.Clear();
             }

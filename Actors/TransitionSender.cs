@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Replay;
 
@@ -18,6 +19,7 @@ public sealed class TransitionSender : IDisposable
     private static readonly TimeSpan RetryMin = TimeSpan.FromMilliseconds(50), RetryMax = TimeSpan.FromSeconds(2);
     private readonly ShardedReplayClient _replay;
     private readonly ILogger _logger;
+    private readonly ActorNodeMetrics _metrics;
     private readonly int _batchRows, _maxBuffered, _obsDim, _actDim;
     private readonly long _flushTicks;
     private readonly ulong _nodeKey;
@@ -33,10 +35,11 @@ public sealed class TransitionSender : IDisposable
     private uint _sequence;
     private long _sent, _retried, _dropped, _rateLimited, _blockedTicks;
 
-    public TransitionSender(ShardedReplayClient replay, ActorNodeSettings settings, ILogger<TransitionSender> logger)
+    public TransitionSender(ShardedReplayClient replay, ActorNodeSettings settings, ActorNodeMetrics metrics, ILogger<TransitionSender> logger)
     {
         _replay = replay;
         _logger = logger;
+        _metrics = metrics;
         _batchRows = settings.SendBatch;
         _maxBuffered = settings.MaxBuffered;
         _obsDim = settings.ObservationDim;
@@ -100,7 +103,7 @@ public sealed class TransitionSender : IDisposable
                 _filling ??= Rent(policyVersion);
                 TransitionBatch into = _filling.Batch;
                 int take = Math.Min(rows - from, _batchRows - into.Count);
-                CopyRows(transitions, from, into, into.Count, take);
+                TransitionBatch.CopyRows(transitions, from, into, into.Count, take);
                 into.Count += take;
                 from += take;
                 if (into.Count == _batchRows) signal |= Seal();
@@ -186,9 +189,11 @@ public sealed class TransitionSender : IDisposable
         while (true)
         {
             long reroutedBefore = _replay.ReroutedRows;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 await _replay.InsertAsync(pending.Batch, key, abandon, pending.Version).ConfigureAwait(false);
+                _metrics.Pushed(Stopwatch.GetTimestamp() - started);
                 Interlocked.Add(ref _retried, _replay.ReroutedRows - reroutedBefore);
                 Interlocked.Add(ref _sent, rows);
                 return true;
@@ -252,16 +257,6 @@ public sealed class TransitionSender : IDisposable
     private void Wake()
     {
         if (_signal.CurrentCount == 0) _signal.Release();
-    }
-
-    private static void CopyRows(TransitionBatch from, int fromRow, TransitionBatch to, int toRow, int rows)
-    {
-        int o = from.ObsDim, a = from.ActDim;
-        from.Observations.AsSpan(fromRow * o, rows * o).CopyTo(to.Observations.AsSpan(toRow * o));
-        from.Actions.AsSpan(fromRow * a, rows * a).CopyTo(to.Actions.AsSpan(toRow * a));
-        from.Rewards.AsSpan(fromRow, rows).CopyTo(to.Rewards.AsSpan(toRow));
-        from.NextObservations.AsSpan(fromRow * o, rows * o).CopyTo(to.NextObservations.AsSpan(toRow * o));
-        from.Terminals.AsSpan(fromRow, rows).CopyTo(to.Terminals.AsSpan(toRow));
     }
 
     private sealed class Pending(TransitionBatch batch)

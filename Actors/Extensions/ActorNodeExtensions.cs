@@ -1,10 +1,10 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
+using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.LearnerApi;
 using SoftQDistributed.Shared.Replay;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Actors.Extensions;
 
@@ -50,6 +50,8 @@ public static class ActorNodeExtensions
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the listening line
         GrpcChannelOptions channel = GrpcSecurity.From(builder.Configuration).Channel();
         builder.Services.AddSingleton(settings);
+        builder.AddSoftQTelemetry("actor", ("node", settings.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        builder.Services.AddSingleton<ActorNodeMetrics>();
         builder.Services.AddSingleton(_ => new LearnerClient(settings.LearnerAddress, channel));
         builder.Services.AddSingleton(_ => new ShardedReplayClient(settings.ReplayAddresses, new ShardedReplayClientOptions(
             settings.ObservationDim, settings.ActionDim, CallTimeout: TimeSpan.FromSeconds(10),
@@ -63,14 +65,16 @@ public static class ActorNodeExtensions
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorReporter>());
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorNode>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.StopFlushSeconds + 20));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(settings.Host), settings.HttpPort, listen => listen.Protocols = HttpProtocols.Http1)); // probes speak HTTP/1.1
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenHttp(settings.Host, settings.HttpPort));
         return builder;
     }
 
     public static WebApplication MapActorNode(this WebApplication app)
     {
         ActorNode node = app.Services.GetRequiredService<ActorNode>();
+        app.Services.GetRequiredService<ActorNodeMetrics>().Observe(node, app.Services.GetRequiredService<TransitionSender>(),
+            app.Services.GetRequiredService<ActorReporter>());
+        app.MapPrometheusMetrics();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => node.Acting ? Results.Text("acting\n") : Results.Text("waiting for parameters\n", statusCode: 503));
         return app;

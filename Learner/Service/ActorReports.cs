@@ -31,8 +31,10 @@ public sealed class ActorReports
         ArgumentNullException.ThrowIfNull(report);
         lock (_gate)
         {
+            // A node still acting with a version of a previous learner incarnation can be "ahead": no lag to count.
+            ulong lag = report.PolicyVersion > 0 && publishedVersion > report.PolicyVersion ? publishedVersion - report.PolicyVersion : 0;
             _incarnations[(report.NodeId, report.NodeInstance)] = new Totals(report.NodeId, report.EnvSteps, report.TransitionsSent,
-                report.TransitionsRetried, report.TransitionsDropped, Stopwatch.GetTimestamp());
+                report.TransitionsRetried, report.TransitionsDropped, lag, Stopwatch.GetTimestamp());
             foreach (float episodeReturn in report.EpisodeReturns)
             {
                 _episodes++;
@@ -42,8 +44,7 @@ public sealed class ActorReports
             }
             if (report.PolicyVersion > 0)
             {
-                // A node still acting with a version of a previous learner incarnation can be "ahead": no lag to count.
-                _lagSum += publishedVersion > report.PolicyVersion ? publishedVersion - report.PolicyVersion : 0;
+                _lagSum += lag;
                 _lagReports++;
             }
         }
@@ -72,5 +73,27 @@ public sealed class ActorReports
         }
     }
 
-    private readonly record struct Totals(uint Node, ulong EnvSteps, ulong Sent, ulong Retried, ulong Dropped, long HeardAt);
+    /// <summary>
+    /// The policy lag now: the mean over node incarnations heard from within <see cref="ReportingWindow"/> of the lag
+    /// of their latest report (0 when none reports). Unlike <see cref="ActorSummary.MeanPolicyLagVersions"/>, an average
+    /// since start, this goes back down when the actors catch up.
+    /// </summary>
+    public double CurrentPolicyLagVersions()
+    {
+        lock (_gate)
+        {
+            long recentSince = Stopwatch.GetTimestamp() - (long)(ReportingWindow.TotalSeconds * Stopwatch.Frequency);
+            double sum = 0;
+            int nodes = 0;
+            foreach (Totals totals in _incarnations.Values)
+            {
+                if (totals.HeardAt < recentSince) continue;
+                sum += totals.Lag;
+                nodes++;
+            }
+            return nodes == 0 ? 0 : sum / nodes;
+        }
+    }
+
+    private readonly record struct Totals(uint Node, ulong EnvSteps, ulong Sent, ulong Retried, ulong Dropped, ulong Lag, long HeardAt);
 }

@@ -1,11 +1,9 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SoftQDistributed.Learner.Service.Telemetry;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Grpc;
@@ -13,6 +11,7 @@ using SoftQDistributed.Shared.LearnerApi;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Proto.Learner;
 using SoftQDistributed.Shared.Replay;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Learner.Service;
 
@@ -33,26 +32,16 @@ public static class LearnerServiceExtensions
             Seed: configuration.Training.Seed + 2, Channel: configuration.Security.Channel())));
         builder.Services.AddSingleton<ParameterBroadcaster>();
         builder.Services.AddSingleton<ActorReports>();
+        builder.AddSoftQTelemetry("learner");
+        builder.Services.AddSingleton<LearnerMetrics>();
         builder.Services.AddSingleton<TrainingLoop>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TrainingLoop>());
         builder.Services.AddSingleton<LearnerGrpcService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)); // room for the final checkpoint
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            IPAddress address = IPAddress.Parse(serve.Host);
-            kestrel.Listen(address, serve.Port, listen =>
-            {
-                if (serve.TlsCertificate is { } certificate)
-                {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN picks HTTP/2 for gRPC
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificate, serve.TlsCertificatePassword));
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge, as gRPC clients speak it
-                }
-            });
-            kestrel.Listen(address, serve.HttpPort, listen => listen.Protocols = HttpProtocols.Http1); // probes speak HTTP/1.1
+            kestrel.ListenGrpc(serve.Host, serve.Port, serve.TlsCertificate, serve.TlsCertificatePassword);
+            kestrel.ListenHttp(serve.Host, serve.HttpPort);
         });
         return builder;
     }
@@ -72,6 +61,7 @@ public static class LearnerServiceExtensions
         app.MapGrpcUnary<ActorReport, ActorReportAck>(name, "ReportActor", ActorReport.Parser, options, service.ReportActorAsync);
         app.MapGrpcUnary<StatusRequest, LearnerStatus>(name, "Status", StatusRequest.Parser, options, service.StatusAsync);
         app.MapGrpcUnimplemented(options);
+        app.MapPrometheusMetrics();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => training.Ready ? Results.Text("ready\n") : Results.Text("starting\n", statusCode: 503));
         return app;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
+using SoftQDistributed.Learner.Service.Telemetry;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.LearnerApi;
@@ -23,7 +24,8 @@ public sealed class TrainingLoop(
     ParameterBroadcaster broadcaster,
     ActorReports reports,
     ShardedReplayClient replay,
-    IGemm gemm) : BackgroundService
+    IGemm gemm,
+    LearnerMetrics telemetry) : BackgroundService
 {
     private readonly TrainingSettings _train = configuration.Training;
     private readonly ServeSettings _serve = configuration.Serve;
@@ -73,6 +75,7 @@ public sealed class TrainingLoop(
         Task poller = _progress.RunAsync(pollerStop.Token);
         var prefetcher = new BatchPrefetcher(replay, _train.BatchSize, learner.Networks.ObsDim, learner.Networks.ActDim,
             _serve.PrefetchDepth, _serve.PrefetchWorkers, Log);
+        telemetry.Track(() => _progress.EnvSteps, () => prefetcher.WaitSeconds);
         try
         {
             Train(prefetcher, stop);
@@ -149,8 +152,11 @@ public sealed class TrainingLoop(
 
             ReplaySample sample = prefetcher.Take(stop);
             long started = Stopwatch.GetTimestamp();
-            stats.Add(update.Update(sample.Batch));
-            trainTicks += Stopwatch.GetTimestamp() - started;
+            UpdateResult result = update.Update(sample.Batch);
+            long elapsed = Stopwatch.GetTimestamp() - started;
+            stats.Add(result);
+            telemetry.Updated(result, elapsed);
+            trainTicks += elapsed;
             prefetcher.Return(sample);
             Interlocked.Exchange(ref _updates, update.Updates);
             if (update.Updates % _serve.PublishInterval == 0) Publish();
@@ -187,6 +193,7 @@ public sealed class TrainingLoop(
         long started = Stopwatch.GetTimestamp();
         EvaluationResult eval = Evaluator.Epoch(_train, learner.Networks.Policy, gemm, counters.Epoch);
         long evalEnded = Stopwatch.GetTimestamp();
+        telemetry.Evaluated(eval);
         double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
         double epochTrain = Seconds(trainTicks - epochStartTicks);
         SoftQUpdate update = learner.Update;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SoftQDistributed.ReplayService.Grpc;
 using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.Shared.Grpc;
@@ -62,20 +59,8 @@ public static class ReplayShardExtensions
             kestrel.Limits.MaxRequestBodySize = null; // streams are unbounded; each message is limited instead
             kestrel.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 2 * 1024 * 1024;
-            IPAddress address = IPAddress.Parse(settings.Host);
-            kestrel.Listen(address, settings.Port, listen =>
-            {
-                if (settings.TlsCertificate is { } certificate)
-                {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN picks HTTP/2 for gRPC
-                    listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(certificate, settings.TlsCertificatePassword));
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge, as gRPC clients speak it
-                }
-            });
-            if (settings.HttpPort is { } httpPort) kestrel.Listen(address, httpPort, listen => listen.Protocols = HttpProtocols.Http1); // probes speak HTTP/1.1
+            kestrel.ListenGrpc(settings.Host, settings.Port, settings.TlsCertificate, settings.TlsCertificatePassword);
+            if (settings.HttpPort is { } httpPort) kestrel.ListenHttp(settings.Host, httpPort);
         });
         return builder;
     }

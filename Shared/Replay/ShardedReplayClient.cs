@@ -217,13 +217,7 @@ public sealed class ShardedReplayClient : IDisposable
     {
         TransitionBatch scratch = ScratchFor(rows);
         TransitionCodec.Decode(response.Batch, _options.ObsDim, _options.ActDim, scratch);
-        TransitionBatch b = destination.Batch;
-        int o = b.ObsDim, a = b.ActDim;
-        scratch.Observations.AsSpan(0, rows * o).CopyTo(b.Observations.AsSpan(offset * o));
-        scratch.Actions.AsSpan(0, rows * a).CopyTo(b.Actions.AsSpan(offset * a));
-        scratch.Rewards.AsSpan(0, rows).CopyTo(b.Rewards.AsSpan(offset));
-        scratch.NextObservations.AsSpan(0, rows * o).CopyTo(b.NextObservations.AsSpan(offset * o));
-        scratch.Terminals.AsSpan(0, rows).CopyTo(b.Terminals.AsSpan(offset));
+        TransitionBatch.CopyRows(scratch, 0, destination.Batch, offset, rows);
         for (int i = 0; i < rows; i++)
         {
             destination.Keys[offset + i] = i < response.Keys.Count ? (long)response.Keys[i] : -1;
@@ -242,13 +236,7 @@ public sealed class ShardedReplayClient : IDisposable
 
     private static void MoveRows(ReplaySample d, int[]? shardOfRow, int from, int to, int rows)
     {
-        TransitionBatch b = d.Batch;
-        int o = b.ObsDim, a = b.ActDim;
-        b.Observations.AsSpan(from * o, rows * o).CopyTo(b.Observations.AsSpan(to * o));
-        b.Actions.AsSpan(from * a, rows * a).CopyTo(b.Actions.AsSpan(to * a));
-        b.Rewards.AsSpan(from, rows).CopyTo(b.Rewards.AsSpan(to));
-        b.NextObservations.AsSpan(from * o, rows * o).CopyTo(b.NextObservations.AsSpan(to * o));
-        b.Terminals.AsSpan(from, rows).CopyTo(b.Terminals.AsSpan(to));
+        TransitionBatch.CopyRows(d.Batch, from, d.Batch, to, rows);
         d.Keys.AsSpan(from, rows).CopyTo(d.Keys.AsSpan(to));
         d.Weights.AsSpan(from, rows).CopyTo(d.Weights.AsSpan(to));
         shardOfRow?.AsSpan(from, rows).CopyTo(shardOfRow.AsSpan(to));

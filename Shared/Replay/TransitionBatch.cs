@@ -53,4 +53,15 @@ public sealed class TransitionBatch
 
     /// <summary>[Capacity], 1 where the episode ended at this transition (no bootstrap), else 0.</summary>
     public float[] Terminals { get; }
+
+    /// <summary>Copies <paramref name="rows"/> rows of every array from <paramref name="from"/> to <paramref name="to"/> (same widths; may be the same batch).</summary>
+    public static void CopyRows(TransitionBatch from, int fromRow, TransitionBatch to, int toRow, int rows)
+    {
+        int o = from.ObsDim, a = from.ActDim;
+        from.Observations.AsSpan(fromRow * o, rows * o).CopyTo(to.Observations.AsSpan(toRow * o));
+        from.Actions.AsSpan(fromRow * a, rows * a).CopyTo(to.Actions.AsSpan(toRow * a));
+        from.Rewards.AsSpan(fromRow, rows).CopyTo(to.Rewards.AsSpan(toRow));
+        from.NextObservations.AsSpan(fromRow * o, rows * o).CopyTo(to.NextObservations.AsSpan(toRow * o));
+        from.Terminals.AsSpan(fromRow, rows).CopyTo(to.Terminals.AsSpan(toRow));
+    }
 }

@@ -8,7 +8,8 @@ namespace SoftQDistributed.Shared.Telemetry;
 
 /// <summary>
 /// The one way every role exports metrics: <c>builder.AddSoftQTelemetry("replay", ("shard", "0"))</c> while
-/// building, <c>app.MapPrometheusMetrics()</c> when mapping routes. Instruments go on a <c>Meter</c> named
+/// building, <c>app.MapPrometheusMetrics()</c> when mapping routes. Every role also exports
+/// <c>softq_process_start_time_seconds</c> (<see cref="ProcessMetrics"/>). Instruments go on a <c>Meter</c> named
 /// <see cref="SoftQMeter.Name"/>; the runtime's own meter comes along.
 /// </summary>
 public static class TelemetryExtensions
@@ -22,6 +23,7 @@ public static class TelemetryExtensions
         var constant = new List<KeyValuePair<string, string>> { new("role", role) };
         constant.AddRange(labels.Select(l => new KeyValuePair<string, string>(l.Name, l.Value)));
         var exporter = new PrometheusExporter(new PrometheusExporterOptions(constant));
+        ProcessMetrics.Ensure(); // softq_process_start_time_seconds, for counting restarts
         builder.Services.AddSingleton(exporter);
         return builder;
     }

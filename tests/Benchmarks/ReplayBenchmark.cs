@@ -26,7 +26,7 @@ internal static class ReplayBenchmark
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 256, Description = "transitions per insert and per sample" };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 5, Description = "duration of each phase" };
         var capacity = new Option<int>("--capacity") { DefaultValueFactory = _ => 1_000_000, Description = "transitions per shard" };
-        var shardDll = new Option<string?>("--shard-dll") { Description = "SoftQDistributed.ReplayService.dll (default: the repository's Release build)" };
+        var shardDll = new Option<string?>("--shard-dll") { Description = "SoftQDistributed.ReplayService.dll, or a native-AOT shard executable (default: the repository's Release build)" };
         var command = new Command("replay", "replay inserts and samples per second, in process or over loopback gRPC")
             { mode, shards, clients, samplers, obs, act, batch, seconds, capacity, shardDll };
         command.SetAction(parse => Run(new Setup(parse.GetValue(mode)!, parse.GetValue(shards), parse.GetValue(clients), parse.GetValue(samplers),
@@ -180,8 +180,11 @@ internal static class ReplayBenchmark
 
     private static async Task<(Process, Uri)> StartShard(string dll, int id, string dataDir, Setup s)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in new[] { dll, "--host", "127.0.0.1", "--port", "0", "--shard-id", id.ToString(), "--data-dir", dataDir,
+        // A .dll runs on the shared runtime; anything else is a native (ahead-of-time compiled) shard executable.
+        bool managed = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(managed ? "dotnet" : dll) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (managed) info.ArgumentList.Add(dll);
+        foreach (string arg in new[] { "--host", "127.0.0.1", "--port", "0", "--shard-id", id.ToString(), "--data-dir", dataDir,
                      "--obs-dim", s.Obs.ToString(), "--act-dim", s.Act.ToString(), "--capacity", s.Capacity.ToString(), "--snapshot-interval", "0" })
             info.ArgumentList.Add(arg);
         info.Environment["Logging__LogLevel__Default"] = "Warning";

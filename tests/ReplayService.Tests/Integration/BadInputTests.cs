@@ -48,9 +48,11 @@ public sealed class BadInputTests : IAsyncLifetime
         InsertRequest good = new() { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 1000)) };
         InsertRequest bad = Spoil(kind);
         await using var call = _client.OpenInsertStream();
-        await call.WriteAsync(bad);
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
+            // A fast shard (native AOT) may refuse an oversize message by its header, before the client has
+            // finished writing it: then the status comes from this first write.
+            await call.WriteAsync(bad);
             await call.WriteAsync(good);
             await call.CompleteAsync();
         });

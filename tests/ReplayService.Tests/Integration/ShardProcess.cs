@@ -80,15 +80,18 @@ internal sealed partial class ShardProcess : IAsyncDisposable
 
     private static ProcessStartInfo StartInfo(string dataDir, int shardId, string[] extra)
     {
+        // SOFTQ_SHARD_EXE runs the same tests against a native-AOT shard executable (see README); otherwise the built dll.
+        string? native = Environment.GetEnvironmentVariable("SOFTQ_SHARD_EXE");
         string dll = Path.Combine(AppContext.BaseDirectory, "SoftQDistributed.ReplayService.dll");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : Path.GetFullPath(native))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (string arg in new[] { dll, "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(),
+        if (string.IsNullOrEmpty(native)) info.ArgumentList.Add(dll);
+        foreach (string arg in new[] { "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(),
                      "--data-dir", dataDir, "--obs-dim", "3", "--act-dim", "2", "--capacity", "1000", "--snapshot-interval", "0" }.Concat(extra))
             info.ArgumentList.Add(arg);
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using SoftQDistributed.ReplayService.Tests.Integration;
 using SoftQDistributed.ReplayService.Tests.Unit;
@@ -20,7 +18,7 @@ public sealed class ShardMetricsTests
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 4);
         await ExerciseAsync(shard);
 
-        string text = await ScrapeAsync(shard.Http);
+        string text = await PrometheusServer.ScrapeAsync(shard.Http);
 
         const string labels = "role=\"replay\",shard=\"4\"";
         Assert.Contains($"softq_replay_size{{{labels}}} 10\n", text);
@@ -55,7 +53,7 @@ public sealed class ShardMetricsTests
             await first.TerminateAsync(); // final snapshot
         }
         await using ShardProcess second = await ShardProcess.StartAsync(dir.Path);
-        string text = await ScrapeAsync(second.Http);
+        string text = await PrometheusServer.ScrapeAsync(second.Http);
         Assert.Contains("softq_replay_restored_transitions{role=\"replay\",shard=\"0\"} 7\n", text);
         Assert.DoesNotContain("softq_replay_snapshot_last_success_timestamp_seconds{role=\"replay\",shard=\"0\"} 0\n", text);
     }
@@ -66,9 +64,9 @@ public sealed class ShardMetricsTests
         using var dir = new TempDir();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 1);
         await ExerciseAsync(shard);
-        string text = await ScrapeAsync(shard.Http);
+        string text = await PrometheusServer.ScrapeAsync(shard.Http);
 
-        (int exitCode, string output) = await RunAsync(PrometheusToolFactAttribute.Promtool, ["check", "metrics"], text);
+        (int exitCode, string output) = await PrometheusServer.CheckMetricsAsync(text);
 
         Assert.True(exitCode == 0, $"promtool check metrics:\n{output}\n--- metrics ---\n{text}");
     }
@@ -80,94 +78,35 @@ public sealed class ShardMetricsTests
         await using ShardProcess shard = await ShardProcess.StartAsync(Path.Combine(dir.Path, "data"), 2);
         await ExerciseAsync(shard);
 
-        int port = FreePort();
-        string config = Path.Combine(dir.Path, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files: ["{ShippedFile("deploy", "prometheus", "alerts.yml")}"]
-            scrape_configs:
-              - job_name: softq-replay
-                static_configs:
-                  - targets: ["{shard.Http.Authority}"]
-            """);
-        var info = new ProcessStartInfo(PrometheusToolFactAttribute.Server)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir.Path, "tsdb")}",
-                     $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1h" })
-            info.ArgumentList.Add(arg);
-        using Process prometheus = Process.Start(info) ?? throw new InvalidOperationException("could not start prometheus");
-        var log = new List<string>();
-        prometheus.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
-        prometheus.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.Add(e.Data); };
-        prometheus.BeginOutputReadLine();
-        prometheus.BeginErrorReadLine();
-        try
-        {
-            var api = new Uri($"http://127.0.0.1:{port}/");
-            string[] queries =
-            [
-                "up{job=\"softq-replay\"} == 1",
-                "softq_replay_size{shard=\"2\"}",
-                "softq_replay_capacity",
-                "softq_replay_inserted_transitions_total",
-                "softq_replay_sampled_transitions_total",
-                "softq_replay_rejected_total{reason=\"sample_too_large\"}",
-                "softq_replay_rate_limiter_blocked_seconds_total{operation=\"sample\"}",
-                "softq_replay_snapshot_duration_seconds_bucket",
-                "softq_replay_snapshot_last_success_timestamp_seconds",
-                "softq_replay_snapshot_failures_total",
-                "softq_replay_restored_transitions",
-                "softq_rpc_server_calls_total{status=\"OK\"}",
-            ];
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            var missing = new List<string>(queries);
-            while (missing.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(500);
-                foreach (string query in missing.ToArray())
-                    if (await HasDataAsync(http, api, query)) missing.Remove(query);
-            }
-            string logText;
-            lock (log) logText = string.Join('\n', log.TakeLast(30));
-            Assert.True(missing.Count == 0, $"no data within 60 s for: {string.Join(", ", missing)}\nprometheus log:\n{logText}");
+        await using PrometheusServer prometheus = PrometheusServer.Start(Path.Combine(dir.Path, "prometheus"),
+            new Dictionary<string, IReadOnlyList<Uri>> { ["softq-replay"] = [shard.Http] });
+        string[] queries =
+        [
+            "up{job=\"softq-replay\"} == 1",
+            "softq_replay_size{shard=\"2\"}",
+            "softq_replay_capacity",
+            "softq_replay_inserted_transitions_total",
+            "softq_replay_sampled_transitions_total",
+            "softq_replay_rejected_total{reason=\"sample_too_large\"}",
+            "softq_replay_rate_limiter_blocked_seconds_total{operation=\"sample\"}",
+            "softq_replay_snapshot_duration_seconds_bucket",
+            "softq_replay_snapshot_last_success_timestamp_seconds",
+            "softq_replay_snapshot_failures_total",
+            "softq_replay_restored_transitions",
+            "softq_rpc_server_calls_total{status=\"OK\"}",
+        ];
+        List<string> missing = await prometheus.WaitForDataAsync(queries, TimeSpan.FromSeconds(60));
+        Assert.True(missing.Count == 0, $"no data within 60 s for: {string.Join(", ", missing)}\nprometheus log:\n{prometheus.Log}");
 
-            // Every shipped dashboard expression evaluates (the roles of issue 5 give the rest their data), and
-            // every alert rule is evaluated without error.
-            foreach (string expr in DashboardExpressions())
-            {
-                string body = await http.GetStringAsync(new Uri(api, "api/v1/query?query=" + Uri.EscapeDataString(expr)));
-                Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("status").GetString() == "success", $"{expr}: {body}");
-            }
-            string[] unhealthy = [];
-            for (int attempt = 0; attempt < 40; attempt++)
-            {
-                using JsonDocument rules = JsonDocument.Parse(await http.GetStringAsync(new Uri(api, "api/v1/rules")));
-                var all = rules.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
-                    .SelectMany(g => g.GetProperty("rules").EnumerateArray())
-                    .Select(r => (Name: r.GetProperty("name").GetString(), Health: r.GetProperty("health").GetString(), Error: r.TryGetProperty("lastError", out JsonElement e) ? e.GetString() : ""))
-                    .ToList();
-                Assert.True(all.Count >= 8, $"{all.Count} rules loaded");
-                unhealthy = all.Where(r => r.Health != "ok").Select(r => $"{r.Name}: {r.Health} {r.Error}").ToArray();
-                if (unhealthy.Length == 0) break;
-                await Task.Delay(500);
-            }
-            Assert.True(unhealthy.Length == 0, string.Join('\n', unhealthy));
-        }
-        finally
+        // Every shipped dashboard expression evaluates (the roles of issue 5 give the rest their data), and
+        // every alert rule is evaluated without error.
+        foreach (string expr in PrometheusServer.DashboardExpressions())
         {
-            if (!prometheus.HasExited)
-            {
-                prometheus.Kill();
-                await prometheus.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
+            using JsonDocument? answer = await prometheus.QueryAsync(expr);
+            Assert.True(answer?.RootElement.GetProperty("status").GetString() == "success", $"{expr}: {answer?.RootElement}");
         }
+        string[] unhealthy = await prometheus.UnhealthyRulesAsync(8, TimeSpan.FromSeconds(20));
+        Assert.True(unhealthy.Length == 0, string.Join('\n', unhealthy));
     }
 
     /// <summary>Two inserts (10 rows), a sample of 6 in two batches, a refused sample, and a snapshot.</summary>
@@ -185,71 +124,6 @@ public sealed class ShardMetricsTests
         await client.CheckpointAsync();
     }
 
-    private static async Task<string> ScrapeAsync(Uri http)
-    {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using HttpResponseMessage response = await client.GetAsync(new Uri(http, "/metrics"));
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("0.0.4", response.Content.Headers.ContentType?.Parameters.Single(p => p.Name == "version").Value);
-        return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<bool> HasDataAsync(HttpClient http, Uri api, string query)
-    {
-        try
-        {
-            string body = await http.GetStringAsync(new Uri(api, "api/v1/query?query=" + Uri.EscapeDataString(query)));
-            using JsonDocument json = JsonDocument.Parse(body);
-            return json.RootElement.GetProperty("status").GetString() == "success"
-                && json.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0;
-        }
-        catch (HttpRequestException)
-        {
-            return false; // not listening yet
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static string ShippedFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SoftQDistributed.sln"))) return Path.Combine([dir.FullName, .. parts]);
-        throw new InvalidOperationException($"no SoftQDistributed.sln above {AppContext.BaseDirectory}");
-    }
-
-    private static IEnumerable<string> DashboardExpressions()
-    {
-        using JsonDocument dashboard = JsonDocument.Parse(File.ReadAllText(ShippedFile("deploy", "grafana", "dashboard.json")));
-        return dashboard.RootElement.GetProperty("panels").EnumerateArray()
-            .Where(p => p.TryGetProperty("targets", out _))
-            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
-            .ToList();
-    }
-
     private static string Line(string text, string prefix) =>
         text.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) ?? throw new Xunit.Sdk.XunitException($"no line starting with {prefix}\n{text}");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string standardInput)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(standardInput);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output + await error);
-    }
 }

@@ -24,6 +24,7 @@ public sealed partial class DeploymentFilesTests
         "softq_actor_policy_lag_versions", "softq_actor_push_duration_seconds", "softq_actor_buffered_transitions",
         "softq_actor_retried_transitions_total", "softq_actor_dropped_transitions_total",
         "softq_rpc_server_calls_total", "softq_rpc_client_calls_total", "softq_rpc_unauthenticated_total",
+        "softq_process_start_time_seconds", // every role (Shared/Telemetry/ProcessMetrics.cs): restarts
         "up",
     ];
 

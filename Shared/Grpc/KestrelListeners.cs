@@ -1,0 +1,31 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace SoftQDistributed.Shared.Grpc;
+
+/// <summary>The two listeners every role opens: gRPC (h2c, or TLS with a certificate) and HTTP/1.1 for probes and scrapes.</summary>
+public static class KestrelListeners
+{
+    /// <summary>gRPC on <paramref name="port"/>: TLS when a PKCS#12 certificate is given, else h2c with prior knowledge.</summary>
+    public static void ListenGrpc(this KestrelServerOptions kestrel, string host, int port, string? tlsCertificate, string? tlsCertificatePassword)
+    {
+        kestrel.Listen(IPAddress.Parse(host), port, listen =>
+        {
+            if (tlsCertificate is not null)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2; // ALPN picks HTTP/2 for gRPC
+                listen.UseHttps(X509CertificateLoader.LoadPkcs12FromFile(tlsCertificate, tlsCertificatePassword));
+            }
+            else
+            {
+                listen.Protocols = HttpProtocols.Http2; // h2c with prior knowledge, as gRPC clients speak it
+            }
+        });
+    }
+
+    /// <summary>HTTP/1.1 on <paramref name="port"/>, the protocol probes and scrapers speak.</summary>
+    public static void ListenHttp(this KestrelServerOptions kestrel, string host, int port) =>
+        kestrel.Listen(IPAddress.Parse(host), port, listen => listen.Protocols = HttpProtocols.Http1);
+}

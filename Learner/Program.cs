@@ -1,3 +1,4 @@
+using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
@@ -8,6 +9,7 @@ using SoftQDistributed.Shared.Environments;
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
                      "       Learner serve --replay URL[,URL...] [--port G] [--http-port H] [--host IP] [--publish-interval P] [train settings]\n" +
+                     "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";
 try
@@ -17,6 +19,7 @@ try
         "train" => TrainCommand.Run(args[1..]),
         "evaluate" => EvaluateCommand.Run(args[1..]),
         "serve" => ServeCommand.Run(args[1..]),
+        "launch" => LaunchCommand.RunAsync(args[1..]).GetAwaiter().GetResult(),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
     };

@@ -79,6 +79,11 @@ public sealed class BatchPrefetcher : IAsyncDisposable
         {
             // stopping
         }
+        catch (RpcException ex) when (ex.Status == StatusCode.Cancelled)
+        {
+            // stopping: a sample in flight was cancelled (without this, SIGTERM during a sample crashed the host
+            // before the stop checkpoint was written)
+        }
         _stop.Dispose();
     }
 

@@ -6,5 +6,6 @@ var root = new RootCommand("SoftQDistributed benchmarks");
 root.Subcommands.Add(UpdateBenchmark.Command());
 root.Subcommands.Add(GemmBenchmark.Command());
 root.Subcommands.Add(ReplayBenchmark.Command());
+root.Subcommands.Add(LaunchBenchmark.Command());
 root.Subcommands.Add(ActorBenchmark.Command());
 return root.Parse(args).Invoke();

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SoftQDistributed.Learner.Cluster;
+
+/// <summary>
+/// What launch adds to the learner's summary.json under <c>distributed</c>: the cluster's shape, end-to-end rates
+/// over launch's own wall time (first child started to the learner done), policy lag, and lost transitions: those
+/// the actor nodes counted dropped up to the moment the learner was done, and, apart, those they still held when
+/// stopped after it (acted beyond the budget; the shards' rate limiters no longer admit them once the learner stops
+/// sampling).
+/// </summary>
+public sealed record DistributedSummary(
+    [property: JsonPropertyName("actors")] int Actors,
+    [property: JsonPropertyName("shards")] int Shards,
+    [property: JsonPropertyName("env_steps_per_second")] double EnvStepsPerSecond,
+    [property: JsonPropertyName("updates_per_second")] double UpdatesPerSecond,
+    [property: JsonPropertyName("mean_policy_lag_versions")] double MeanPolicyLagVersions,
+    [property: JsonPropertyName("transitions_dropped")] ulong TransitionsDropped,
+    [property: JsonPropertyName("transitions_retried")] ulong TransitionsRetried,
+    [property: JsonPropertyName("transitions_unsent_after_budget")] ulong TransitionsUnsentAfterBudget,
+    [property: JsonPropertyName("child_restarts")] int ChildRestarts,
+    [property: JsonPropertyName("wall_seconds")] double WallSeconds)
+{
+    /// <summary>The learner's summary.json with this object added as <c>distributed</c>, as one line.</summary>
+    public string AddTo(string learnerSummaryJson)
+    {
+        JsonObject summary = JsonNode.Parse(learnerSummaryJson)?.AsObject() ?? throw new InvalidDataException("the learner's summary.json is empty");
+        summary["distributed"] = System.Text.Json.JsonSerializer.SerializeToNode(this);
+        return summary.ToJsonString();
+    }
+}

@@ -1,0 +1,94 @@
+namespace SoftQDistributed.Learner.Cluster;
+
+/// <summary>
+/// The supervised children of a <see cref="ClusterPlan"/>, started in order (shards, learner, actors), each
+/// group in parallel and waited ready before the next; cluster.json is rewritten on every (re)start. Disposing
+/// kills whatever is still running, so an exception in launch leaves no orphan behind.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly ClusterPlan _plan;
+    private readonly TextWriter _log;
+    private readonly LaunchSettings _settings;
+    private readonly List<SupervisedChild> _children = [];
+
+    public LocalCluster(ClusterPlan plan, LaunchSettings settings, TextWriter log)
+    {
+        _plan = plan;
+        _settings = settings;
+        _log = log;
+        Directory.CreateDirectory(plan.LogDirectory);
+        Directory.CreateDirectory(plan.ReplayDirectory);
+        Directory.CreateDirectory(plan.LearnerDirectory);
+        foreach (ChildSpec spec in plan.All)
+        {
+            var child = new SupervisedChild(spec, plan.LogDirectory, log, TimeSpan.FromSeconds(settings.ReadyTimeout));
+            child.Started += _ => WriteDescription();
+            _children.Add(child);
+        }
+    }
+
+    public string DescriptionPath => Path.Combine(_plan.Directory, "cluster.json");
+
+    public IReadOnlyList<SupervisedChild> Children => _children;
+
+    public IEnumerable<SupervisedChild> Shards => _children.Where(c => c.Spec.Role == "shard");
+
+    public SupervisedChild Learner => _children.Single(c => c.Spec.Role == "learner");
+
+    public IEnumerable<SupervisedChild> Actors => _children.Where(c => c.Spec.Role == "actor");
+
+    public int Restarts => _children.Sum(c => c.Restarts);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        WriteDescription();
+        await StartGroupAsync(Shards, cancellationToken);
+        await StartGroupAsync([Learner], cancellationToken);
+        await StartGroupAsync(Actors, cancellationToken);
+    }
+
+    /// <summary>SIGTERM to every child of the group at once, then a bounded wait (kill -9 after it).</summary>
+    public Task StopAsync(IEnumerable<SupervisedChild> group) =>
+        Task.WhenAll(group.Select(c => c.StopAsync(TimeSpan.FromSeconds(_settings.StopTimeout))));
+
+    /// <summary>Actors first (they flush into the shards and report to the learner), then the learner, then the shards.</summary>
+    public async Task StopAllAsync()
+    {
+        await StopAsync(Actors);
+        await StopAsync([Learner]);
+        await StopAsync(Shards);
+    }
+
+    /// <summary>kill -9 of every child still running, without waiting (for a launch that is dying).</summary>
+    public void KillAll()
+    {
+        foreach (SupervisedChild child in _children) child.Kill();
+    }
+
+    /// <summary>Starts a group of children in parallel and waits until every one is ready.</summary>
+    public async Task StartGroupAsync(IEnumerable<SupervisedChild> group, CancellationToken cancellationToken)
+    {
+        SupervisedChild[] children = [.. group];
+        await Task.WhenAll(children.Select(c => c.StartAsync(cancellationToken)));
+        _log.WriteLine($"started {string.Join(", ", children.Select(c => $"{c.Spec.Name} (pid {c.Pid}, {c.Spec.RpcUrl?.ToString() ?? c.Spec.HttpUrl.ToString()})"))}");
+    }
+
+    private void WriteDescription()
+    {
+        try
+        {
+            ClusterDescription.Write(DescriptionPath, _children);
+        }
+        catch (IOException e)
+        {
+            _log.WriteLine($"warning: could not write {DescriptionPath}: {e.Message}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        KillAll();
+        foreach (SupervisedChild child in _children) await child.DisposeAsync();
+    }
+}

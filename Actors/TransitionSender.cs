@@ -208,9 +208,12 @@ public sealed class TransitionSender : IDisposable
             }
             catch (RpcException ex) when (ex.Status == StatusCode.DeadlineExceeded && ex.FromServer)
             {
-                // The shard's rate limiter held the insert to its deadline: the learner is behind; try again.
+                // The shard's rate limiter held the insert to its deadline: the learner is behind on that shard. Try
+                // again under a fresh routing key, so the batch may land on a shard with room: with every node stuck on
+                // one shard while the learner waits for inserts on another, the cluster would otherwise stall.
                 Interlocked.Increment(ref _rateLimited);
                 Interlocked.Add(ref _retried, rows);
+                key = _nodeKey | _sequence++;
                 backoff = RetryMin;
             }
             catch (RpcException ex) when (ex.Status is StatusCode.InvalidArgument or StatusCode.ResourceExhausted)

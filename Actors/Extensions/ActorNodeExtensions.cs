@@ -54,7 +54,7 @@ public static class ActorNodeExtensions
         builder.Services.AddSingleton<ActorNodeMetrics>();
         builder.Services.AddSingleton(_ => new LearnerClient(settings.LearnerAddress, channel));
         builder.Services.AddSingleton(_ => new ShardedReplayClient(settings.ReplayAddresses, new ShardedReplayClientOptions(
-            settings.ObservationDim, settings.ActionDim, CallTimeout: TimeSpan.FromSeconds(10),
+            settings.ObservationDim, settings.ActionDim, CallTimeout: TimeSpan.FromSeconds(3), // a rate-limited insert moves to another shard after this
             BackoffMin: TimeSpan.FromMilliseconds(250), BackoffMax: TimeSpan.FromSeconds(2), Seed: settings.WorkerSeed, Channel: channel)));
         builder.Services.AddSingleton<TransitionSender>();
         builder.Services.AddSingleton<ParameterSubscriber>();

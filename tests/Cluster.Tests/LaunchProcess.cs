@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.LearnerApi;
 using SoftQDistributed.Shared.Proto.Learner;
+using SoftQDistributed.TestSupport;
 
 namespace SoftQDistributed.Cluster.Tests;
 
@@ -12,7 +12,7 @@ namespace SoftQDistributed.Cluster.Tests;
 /// <c>dotnet SoftQDistributed.Learner.dll launch ...</c> as a real process, with a known token so the test can call
 /// the learner; its children are found through DIR/cluster.json. Disposing kills launch and every child it listed.
 /// </summary>
-internal sealed partial class LaunchProcess : IAsyncDisposable
+internal sealed class LaunchProcess : ChildProcess
 {
     public const string Token = "cluster-test-token";
 
@@ -23,57 +23,20 @@ internal sealed partial class LaunchProcess : IAsyncDisposable
         "--epoch-length", "500", "--svgd-particles", "8", "--value-particles", "8", "--threads", "1",
     ];
 
-    private readonly Process _process;
-    private readonly List<string> _stdout = [];
-    private readonly List<string> _stderr = [];
-    private readonly Task _exited;
-
-    private LaunchProcess(Process process, string directory)
+    private LaunchProcess(ProcessStartInfo info, string directory) : base(info, "launch")
     {
-        _process = process;
         Directory = directory;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data);
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data);
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _exited = process.WaitForExitAsync();
     }
 
     public string Directory { get; }
 
-    public int Pid => _process.Id;
-
     public string ClusterJson => Path.Combine(Directory, "cluster.json");
-
-    public string Stderr
-    {
-        get { lock (_stderr) return string.Join('\n', _stderr); }
-    }
-
-    public string? LastStdoutLine
-    {
-        get { lock (_stdout) return _stdout.LastOrDefault(); }
-    }
 
     public static LaunchProcess Start(string directory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "SoftQDistributed.Learner.dll"), "launch", "--out", directory, "--progress-interval", "2" }.Concat(args))
-            info.ArgumentList.Add(arg);
+        ProcessStartInfo info = Dotnet("SoftQDistributed.Learner.dll", directory, ["launch", "--out", directory, "--progress-interval", "2", .. args]);
         info.Environment["SOFTQ__AUTH__TOKEN"] = Token;
-        return new LaunchProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start launch"), directory);
+        return new LaunchProcess(info, directory);
     }
 
     /// <summary>Every child listed in cluster.json, once all have started.</summary>
@@ -119,7 +82,7 @@ internal sealed partial class LaunchProcess : IAsyncDisposable
     {
         try
         {
-            await _exited.WaitAsync(timeout);
+            await Exited.WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
@@ -135,7 +98,7 @@ internal sealed partial class LaunchProcess : IAsyncDisposable
         {
             // not a summary
         }
-        return (_process.ExitCode, summary);
+        return (ExitCode, summary);
     }
 
     public string Log(string role, int index) => File.ReadAllText(Path.Combine(Directory, "logs", $"{role}-{index}.log"));
@@ -148,19 +111,13 @@ internal sealed partial class LaunchProcess : IAsyncDisposable
         return start < 0 ? log : log[start..];
     }
 
-    public static void KillHard(int pid) => Process.GetProcessById(pid).Kill();
-
-    public static void Terminate(int pid)
-    {
-        if (SendSignal(pid, 15) != 0) throw new InvalidOperationException($"kill -TERM {pid} failed");
-    }
-
     private void CheckRunning()
     {
-        if (_exited.IsCompleted) throw new InvalidOperationException($"launch exited with code {_process.ExitCode}:\n{Stderr}");
+        if (Exited.IsCompleted) throw new InvalidOperationException($"launch exited with code {ExitCode}:\n{Stderr}");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills launch and then every child cluster.json listed that is still alive.</summary>
+    public override async ValueTask DisposeAsync()
     {
         IReadOnlyList<ClusterMember> members = [];
         try
@@ -170,23 +127,15 @@ internal sealed partial class LaunchProcess : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
         {
         }
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _exited.WaitAsync(TimeSpan.FromSeconds(30));
-        }
+        await base.DisposeAsync();
         foreach (ClusterMember member in members)
-            if (Eventually.IsAlive(member.Pid))
+            if (IsAlive(member.Pid))
                 try
                 {
-                    Process.GetProcessById(member.Pid).Kill();
+                    KillHard(member.Pid);
                 }
                 catch (ArgumentException)
                 {
                 }
-        _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int SendSignal(int pid, int signal);
 }

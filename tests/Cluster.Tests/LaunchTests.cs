@@ -44,7 +44,7 @@ public sealed partial class LaunchTests
         Assert.True((double)distributed["mean_policy_lag_versions"]! >= 0);
         Assert.Equal(0, (long)distributed["transitions_dropped"]!);
         Assert.Equal(0, (int)distributed["child_restarts"]!);
-        Assert.All(ClusterDescription.Read(launch.ClusterJson), m => Assert.False(Eventually.IsAlive(m.Pid), $"{m.Role}-{m.Index} still runs"));
+        Assert.All(ClusterDescription.Read(launch.ClusterJson), m => Assert.False(ChildProcess.IsAlive(m.Pid), $"{m.Role}-{m.Index} still runs"));
         Assert.True(File.Exists(Path.Combine(directory.Path, "learner", "checkpoint.safetensors")));
     }
 
@@ -192,7 +192,7 @@ public sealed partial class LaunchTests
 
         (int exitCode, _) = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exitCode == 0, launch.Stderr);
-        Assert.All(members, m => Assert.False(Eventually.IsAlive(m.Pid), $"{m.Role}-{m.Index} still runs"));
+        Assert.All(members, m => Assert.False(ChildProcess.IsAlive(m.Pid), $"{m.Role}-{m.Index} still runs"));
         Assert.True(File.Exists(Path.Combine(directory.Path, "learner", "checkpoint.safetensors")));
     }
 

@@ -22,7 +22,7 @@ public sealed class ShardSupervisionTests
         IReadOnlyList<ClusterMember> members = ClusterDescription.Read(cluster.DescriptionPath);
         Assert.Equal(["shard", "shard", "learner", "actor"], members.Select(m => m.Role));
         ClusterMember shard0 = members[0];
-        Assert.True(Eventually.IsAlive(shard0.Pid));
+        Assert.True(ChildProcess.IsAlive(shard0.Pid));
         Assert.Equal(cluster.Children[0].Spec.RpcUrl!.ToString().TrimEnd('/'), shard0.RpcUrl);
         Assert.Equal(0, members[2].Pid); // not started
 
@@ -30,7 +30,7 @@ public sealed class ShardSupervisionTests
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(Batch(40)) }, new GrpcCallOptions(TimeSpan.FromSeconds(10)));
         await client.CheckpointAsync(new GrpcCallOptions(TimeSpan.FromSeconds(30)));
 
-        System.Diagnostics.Process.GetProcessById(shard0.Pid).Kill(); // kill -9: only the snapshot survives
+        ChildProcess.KillHard(shard0.Pid); // kill -9: only the snapshot survives
 
         ClusterMember restarted = await Eventually.Until(() => Task.FromResult(
             ClusterDescription.Read(cluster.DescriptionPath).FirstOrDefault(m => m is { Role: "shard", Index: 0, Restarts: 1 } && m.Pid != shard0.Pid)), Bound, "a restart in cluster.json");
@@ -52,8 +52,8 @@ public sealed class ShardSupervisionTests
         Assert.Equal(1, cluster.Restarts);
 
         await cluster.StopAsync(cluster.Shards);
-        Assert.False(Eventually.IsAlive(restarted.Pid));
-        Assert.False(Eventually.IsAlive(members[1].Pid));
+        Assert.False(ChildProcess.IsAlive(restarted.Pid));
+        Assert.False(ChildProcess.IsAlive(members[1].Pid));
         await Task.Delay(1500); // a stopped child stays stopped
         Assert.Equal(1, cluster.Restarts);
         Assert.All(cluster.Shards, s => Assert.Equal(0, s.ExitCode));
@@ -89,7 +89,7 @@ public sealed class ShardSupervisionTests
 
             await cluster.StopAsync(cluster.Shards);
 
-            Assert.All(pids, pid => Assert.False(Eventually.IsAlive(pid)));
+            Assert.All(pids, pid => Assert.False(ChildProcess.IsAlive(pid)));
             Assert.All(cluster.Shards, s => Assert.Equal(0, s.ExitCode));
         }
 
@@ -110,10 +110,10 @@ public sealed class ShardSupervisionTests
         {
             await cluster.StartGroupAsync(cluster.Shards, CancellationToken.None);
             pids = [.. cluster.Shards.Select(s => s.Pid)];
-            Assert.All(pids, pid => Assert.True(Eventually.IsAlive(pid)));
+            Assert.All(pids, pid => Assert.True(ChildProcess.IsAlive(pid)));
         } // as when launch dies of an exception
 
-        await Eventually.Until(() => pids.All(pid => !Eventually.IsAlive(pid)), TimeSpan.FromSeconds(10), "every shard gone");
+        await Eventually.Until(() => pids.All(pid => !ChildProcess.IsAlive(pid)), TimeSpan.FromSeconds(10), "every shard gone");
     }
 
     [Fact]

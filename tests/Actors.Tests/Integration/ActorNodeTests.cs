@@ -17,7 +17,7 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task Waits_for_parameters_then_its_transitions_reach_both_shards_with_the_policy_version_it_acted_with()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0, MultiGoalShard);
         await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1, MultiGoalShard);
@@ -47,7 +47,7 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task Swaps_in_newer_parameters_and_takes_a_restarted_learners_lower_version()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, MultiGoalShard);
         learner.Publish(1);
@@ -74,7 +74,7 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task Keeps_acting_when_a_shard_is_killed_and_its_share_goes_to_the_other_counted_as_retried()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0, MultiGoalShard);
         await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1, MultiGoalShard);
@@ -96,9 +96,9 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task With_no_shard_up_it_buffers_to_the_bound_then_blocks_and_delivers_everything_once_a_shard_starts()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync();
-        int port = FreePort();
+        int port = FreePort.Take();
         learner.Publish(1);
         await using ActorProcess node = await ActorProcess.StartAsync(learner.Address, [new Uri($"http://127.0.0.1:{port}")], 0, null,
             "--max-buffered", "1000", "--send-batch", "50");
@@ -128,7 +128,7 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task Sigterm_flushes_every_buffered_transition_sends_a_final_report_and_exits_zero()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0, MultiGoalShard);
         await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1, MultiGoalShard);
@@ -150,7 +150,7 @@ public sealed class ActorNodeTests
     [Fact]
     public async Task Calls_carry_the_token_from_SOFTQ__AUTH__TOKEN_and_a_node_without_it_is_refused()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using LearnerDouble learner = await LearnerDouble.StartAsync(token: "s3cret");
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, [.. MultiGoalShard, "--auth-token", "s3cret"]);
         learner.Publish(1);
@@ -192,13 +192,6 @@ public sealed class ActorNodeTests
     {
         using var client = new ReplayShardClient(shard.Grpc, new GrpcChannelOptions(AuthToken: token));
         return await client.InfoAsync(null, new GrpcCallOptions(TimeSpan.FromSeconds(10)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -22,23 +22,11 @@ public sealed class LearnerServiceCollection;
 public sealed class LearnerServiceTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "softq-serve-" + Guid.NewGuid().ToString("N"));
+    private readonly TestDirectory _directory = new();
 
-    public LearnerServiceTests() => Directory.CreateDirectory(_directory);
+    public void Dispose() => _directory.Dispose();
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a process may still be closing a file; the temp folder is cleaned up eventually
-        }
-    }
-
-    private string Out => Path.Combine(_directory, "learner");
+    private string Out => Path.Combine(_directory.Path, "learner");
 
     private string[] Args(params ShardProcess[] shards) =>
     [
@@ -47,14 +35,14 @@ public sealed class LearnerServiceTests : IDisposable
     ];
 
     private async Task<ShardProcess> StartShardAsync(int id) =>
-        await ShardProcess.StartAsync(Path.Combine(_directory, "replay"), id, "--obs-dim", "2", "--act-dim", "2", "--capacity", "10000");
+        await ShardProcess.StartAsync(Path.Combine(_directory.Path, "replay"), id, "--obs-dim", "2", "--act-dim", "2", "--capacity", "10000");
 
     [Fact]
     public async Task Serve_trains_to_the_budget_publishes_newer_versions_and_writes_the_summary()
     {
         await using ShardProcess a = await StartShardAsync(0);
         await using ShardProcess b = await StartShardAsync(1);
-        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory, null, Args(a, b));
+        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory.Path, null, Args(a, b));
         using var client = new LearnerClient(learner.Grpc);
         using var replay = new ShardedReplayClient([a.Grpc, b.Grpc], new ShardedReplayClientOptions(2, 2));
 
@@ -107,7 +95,7 @@ public sealed class LearnerServiceTests : IDisposable
         using var replay = new ShardedReplayClient([a.Grpc, b.Grpc], new ShardedReplayClientOptions(2, 2));
         string checkpoint = Path.Combine(Out, TrainingCheckpoint.FileName);
         string firstInstance;
-        await using (LearnerProcess first = await LearnerProcess.StartAsync(_directory, null, Args(a, b)))
+        await using (LearnerProcess first = await LearnerProcess.StartAsync(_directory.Path, null, Args(a, b)))
         {
             using var client = new LearnerClient(first.Grpc);
             await InsertAsync(replay, 200, firstKey: 0);
@@ -119,7 +107,7 @@ public sealed class LearnerServiceTests : IDisposable
         long[] saved = Counters(checkpoint);
         float[] savedPolicy = SafetensorsFile.Load(checkpoint).ReadFloat32("policy");
 
-        await using LearnerProcess second = await LearnerProcess.StartAsync(_directory, null, Args(a, b));
+        await using LearnerProcess second = await LearnerProcess.StartAsync(_directory.Path, null, Args(a, b));
         using (var client = new LearnerClient(second.Grpc))
         {
             LearnerStatus resumed = await client.StatusAsync();
@@ -149,7 +137,7 @@ public sealed class LearnerServiceTests : IDisposable
     public async Task With_a_token_calls_without_it_or_with_another_are_unauthenticated_and_health_stays_open()
     {
         await using ShardProcess a = await StartShardAsync(0);
-        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory,
+        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory.Path,
             new Dictionary<string, string> { ["SOFTQ__AUTH__TOKEN"] = "s3cret" }, Args(a));
         using (var anonymous = new LearnerClient(learner.Grpc))
             Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => anonymous.StatusAsync())).Status);
@@ -215,25 +203,9 @@ public sealed class LearnerServiceTests : IDisposable
         }
     }
 
-    private static async Task<LearnerStatus> UntilAsync(LearnerClient client, Func<LearnerStatus, bool> condition, LearnerProcess learner)
-    {
-        DateTime until = DateTime.UtcNow + Patience;
-        LearnerStatus status;
-        while (!condition(status = await client.StatusAsync()))
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"status stayed {status}\n{learner.Output}");
-            await Task.Delay(50);
-        }
-        return status;
-    }
+    private static Task<LearnerStatus> UntilAsync(LearnerClient client, Func<LearnerStatus, bool> condition, LearnerProcess learner) =>
+        Eventually.ReturnsAsync(() => client.StatusAsync(), condition, "the learner's status", Patience, () => learner.Output);
 
-    private static async Task UntilTrueAsync(Func<bool> condition, LearnerProcess learner)
-    {
-        DateTime until = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException(learner.Output);
-            await Task.Delay(50);
-        }
-    }
+    private static Task UntilTrueAsync(Func<bool> condition, LearnerProcess learner) =>
+        Eventually.HoldsAsync(condition, holds => holds, "the condition", Patience, () => learner.Output);
 }

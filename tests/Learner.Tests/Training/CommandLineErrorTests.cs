@@ -31,20 +31,13 @@ public sealed class CommandLineErrorTests
     [Fact]
     public void A_corrupt_checkpoint_is_one_clear_line_and_exit_code_2()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "softq-corrupt-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
-        {
-            File.WriteAllBytes(Path.Combine(directory, "checkpoint.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-            (int exitCode, string error) = RunLearner(["train", "--resume", directory]);
-            Assert.Equal(2, exitCode);
-            Assert.StartsWith("error: ", error);
-            Assert.Single(error.Trim().Split('\n'));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        using var temp = new TestDirectory();
+        string directory = temp.Path;
+        File.WriteAllBytes(Path.Combine(directory, "checkpoint.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        (int exitCode, string error) = RunLearner(["train", "--resume", directory]);
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("error: ", error);
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     private static (int ExitCode, string Error) RunLearner(string[] args)

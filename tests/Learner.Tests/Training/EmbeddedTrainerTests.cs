@@ -75,32 +75,26 @@ public sealed class EmbeddedTrainerTests
     [Fact]
     public void Checkpoint_files_round_trip_and_a_corrupt_one_is_refused_clearly()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "softq-checkpoint-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            TrainingSettings train = Small(150) with { Out = directory };
-            using var trainer = new EmbeddedTrainer(train, SmallAgent, new ManagedGemm());
-            trainer.Run(_ => { });
-            Directory.CreateDirectory(directory);
-            TrainingCheckpoint.Save(directory, trainer, train, SmallAgent);
+        using var temp = new TestDirectory();
+        string directory = temp.Path;
+        TrainingSettings train = Small(150) with { Out = directory };
+        using var trainer = new EmbeddedTrainer(train, SmallAgent, new ManagedGemm());
+        trainer.Run(_ => { });
+        Directory.CreateDirectory(directory);
+        TrainingCheckpoint.Save(directory, trainer, train, SmallAgent);
 
-            (SafetensorsFile file, TrainingSettings savedTrain, SoftQSettings savedAgent) = TrainingCheckpoint.Load(directory);
-            Assert.Equal(train, savedTrain with { });
-            Assert.Equal(SmallAgent.Hidden, savedAgent.Hidden);
-            Assert.Equal(trainer.Networks.Policy.Parameters, file.ReadFloat32("policy"));
-            (SafetensorsFile policyOnly, _, _) = TrainingCheckpoint.Load(directory, TrainingCheckpoint.PolicyFileName);
-            Assert.False(policyOnly.Contains("q"));
+        (SafetensorsFile file, TrainingSettings savedTrain, SoftQSettings savedAgent) = TrainingCheckpoint.Load(directory);
+        Assert.Equal(train, savedTrain with { });
+        Assert.Equal(SmallAgent.Hidden, savedAgent.Hidden);
+        Assert.Equal(trainer.Networks.Policy.Parameters, file.ReadFloat32("policy"));
+        (SafetensorsFile policyOnly, _, _) = TrainingCheckpoint.Load(directory, TrainingCheckpoint.PolicyFileName);
+        Assert.False(policyOnly.Contains("q"));
 
-            string path = Path.Combine(directory, TrainingCheckpoint.FileName);
-            byte[] bytes = File.ReadAllBytes(path);
-            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-            var error = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(directory));
-            Assert.DoesNotContain('\n', error.Message);
-        }
-        finally
-        {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        }
+        string path = Path.Combine(directory, TrainingCheckpoint.FileName);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var error = Assert.Throws<CheckpointException>(() => TrainingCheckpoint.Load(directory));
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]

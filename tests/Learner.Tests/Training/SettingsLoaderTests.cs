@@ -44,8 +44,8 @@ public sealed class SettingsLayeringTests
     [Fact]
     public void Command_line_beats_environment_variables_which_beat_appsettings_which_beat_env_defaults()
     {
-        string directory = Path.Combine(Path.GetTempPath(), "softq-settings-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        using var temp = new TestDirectory();
+        string directory = temp.Path;
         File.WriteAllText(Path.Combine(directory, "appsettings.json"),
             """{ "Train": { "EnvSteps": 111, "BatchSize": 16, "Seed": 5 }, "SoftQ": { "RewardScale": 0.5 } }""");
         Environment.SetEnvironmentVariable("SOFTQ__Train__EnvSteps", "222");
@@ -63,7 +63,6 @@ public sealed class SettingsLayeringTests
         {
             Environment.SetEnvironmentVariable("SOFTQ__Train__EnvSteps", null);
             Environment.SetEnvironmentVariable("SOFTQ__Train__BatchSize", null);
-            Directory.Delete(directory, recursive: true);
         }
     }
 }

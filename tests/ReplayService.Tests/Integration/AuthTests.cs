@@ -10,7 +10,7 @@ public sealed class AuthTests
     [Fact]
     public async Task With_a_token_configured_calls_without_it_or_with_another_are_unauthenticated_and_counted()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--auth-token", "s3cret");
         var insert = new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(4, 3, 2, 0)) };
 

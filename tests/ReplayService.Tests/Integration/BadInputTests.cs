@@ -12,7 +12,7 @@ namespace SoftQDistributed.ReplayService.Tests.Integration;
 public sealed class BadInputTests : IAsyncLifetime
 {
     private const string Service = "/softq.replay.v1.ReplayService/";
-    private readonly TempDir _dir = new();
+    private readonly TestDirectory _dir = new();
     private ShardProcess _shard = null!;
     private ReplayShardClient _client = null!;
 
@@ -110,7 +110,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_sample_held_by_the_rate_limiter_fails_at_its_deadline_naming_the_limit()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "500");
         using var client = new ReplayShardClient(shard.Grpc);
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 0)) });
@@ -128,7 +128,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task An_insert_held_by_the_ratio_fails_at_its_deadline_naming_the_limit()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--samples-per-insert", "1", "--error-buffer", "20");
         using var client = new ReplayShardClient(shard.Grpc);
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(30, 3, 2, 0)) });

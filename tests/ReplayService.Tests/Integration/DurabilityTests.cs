@@ -10,7 +10,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task After_kill_9_a_restarted_shard_holds_everything_up_to_its_last_snapshot()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         InfoResponse atSnapshot;
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
         {
@@ -32,7 +32,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task After_SIGTERM_a_restarted_shard_has_lost_nothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         InfoResponse before;
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
         {
@@ -40,7 +40,7 @@ public sealed class DurabilityTests
             await Insert(client, rows: 1200, firstId: 0); // wraps the ring of 1000
             await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 10, NumBatches = 3 })) { }
             before = await Checksummed(client);
-            await shard.TerminateAsync();
+            Assert.Equal(0, await shard.TerminateAsync());
         }
         await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
         using var again = new ReplayShardClient(restarted.Grpc);
@@ -63,7 +63,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task SIGTERM_ends_open_insert_streams_and_waiting_samples_and_snapshots_within_the_grace_period()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "1000"))
         {
             using var client = new ReplayShardClient(shard.Grpc);
@@ -71,9 +71,10 @@ public sealed class DurabilityTests
             await stream.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(20, 3, 2, 0)) });
             await using var sample = client.SampleAsync(new SampleRequest { BatchSize = 4 }).GetAsyncEnumerator(); // held: 1000 needed
             Task<bool> waiting = sample.MoveNextAsync().AsTask();
-            await WaitUntil(async () => (await client.InfoAsync()).SamplesBlockedNow == 1 && (await client.InfoAsync()).Size == 20);
+            await Eventually.Until(async () => (await client.InfoAsync()).SamplesBlockedNow == 1 && (await client.InfoAsync()).Size == 20,
+                TimeSpan.FromSeconds(10), "a blocked sample and 20 rows");
 
-            await shard.TerminateAsync(within: TimeSpan.FromSeconds(20)); // well inside Kubernetes' 30 s grace, far below the 60 s drain limit
+            Assert.Equal(0, await shard.TerminateAsync(within: TimeSpan.FromSeconds(20))); // well inside Kubernetes' 30 s grace, far below the 60 s drain limit
             var ended = await Assert.ThrowsAsync<RpcException>(() => waiting);
             Assert.Equal(StatusCode.Unavailable, ended.Status);
         }
@@ -85,7 +86,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task A_corrupt_newest_snapshot_falls_back_to_the_previous_one()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         InfoResponse first;
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
         {
@@ -112,7 +113,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task A_corrupt_snapshot_is_moved_aside_so_later_snapshots_never_prune_the_good_one()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         InfoResponse good;
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
         {
@@ -139,7 +140,7 @@ public sealed class DurabilityTests
     [Fact]
     public async Task A_snapshot_of_another_shape_stops_start_up_with_one_line_and_is_kept()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         string snapshot;
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path))
         {
@@ -154,16 +155,6 @@ public sealed class DurabilityTests
         Assert.StartsWith("error: snapshot ", line);
         Assert.Contains("obs 3, act 2, capacity 1000", line);
         Assert.True(File.Exists(snapshot));
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition)
-    {
-        for (int attempt = 0; attempt < 200; attempt++)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        Assert.Fail("condition not met after 200 polls");
     }
 
     private static void Corrupt(string path)

@@ -10,7 +10,7 @@ public sealed class ShardedClientStatusTests
     [Fact]
     public async Task A_sample_held_by_the_rate_limiter_gets_its_deadline_status_and_the_shard_stays_up()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "100");
         using var client = new ShardedReplayClient([shard.Grpc],
             new ShardedReplayClientOptions(3, 2, CallTimeout: TimeSpan.FromMilliseconds(300), BackoffMin: TimeSpan.FromMinutes(1)));
@@ -28,7 +28,7 @@ public sealed class ShardedClientStatusTests
     [Fact]
     public async Task An_insert_held_by_the_ratio_is_not_rerouted_to_another_shard()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess limited = await ShardProcess.StartAsync(dir.Path, 0, "--samples-per-insert", "1", "--error-buffer", "10");
         await using ShardProcess other = await ShardProcess.StartAsync(dir.Path, 1);
         using var client = new ShardedReplayClient([limited.Grpc, other.Grpc],

@@ -10,7 +10,7 @@ public sealed class ShardedRoundTripTests
     [Fact]
     public async Task Insert_sample_and_info_round_trip_through_the_sharded_client_over_two_shard_processes()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0);
         await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1);
         using var client = new ShardedReplayClient([a.Grpc, b.Grpc], new ShardedReplayClientOptions(3, 2, Seed: 3));
@@ -35,7 +35,7 @@ public sealed class ShardedRoundTripTests
     [Fact]
     public async Task A_shard_first_seen_empty_is_sampled_once_it_has_rows()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0);
         await using ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1);
         using var client = new ShardedReplayClient([a.Grpc, b.Grpc], new ShardedReplayClientOptions(3, 2, SizeRefreshInterval: TimeSpan.Zero, Seed: 5));
@@ -56,7 +56,7 @@ public sealed class ShardedRoundTripTests
     [Fact]
     public async Task A_dead_shard_is_skipped_and_the_rest_keep_serving()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess a = await ShardProcess.StartAsync(dir.Path, 0);
         ShardProcess b = await ShardProcess.StartAsync(dir.Path, 1);
         using var client = new ShardedReplayClient([a.Grpc, b.Grpc],
@@ -77,7 +77,7 @@ public sealed class ShardedRoundTripTests
     [Fact]
     public async Task Prioritized_shard_returns_keys_and_weights_and_takes_priority_updates()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--priority-exponent", "1");
         using var client = new ReplayShardClient(shard.Grpc);
         var insert = new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(4, 3, 2, 0)) };

@@ -8,7 +8,7 @@ public sealed class StartupTests
     [InlineData("--keep-snapshots", "1", "error: keep at least 2 snapshots")]
     public async Task A_bad_setting_stops_the_shard_with_one_error_line_and_exit_code_2(string option, string value, string expected)
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         (int exitCode, string error) = await ShardProcess.RunToExitAsync(dir.Path, option, value);
         Assert.True(exitCode == 2, $"exit code {exitCode}, stderr:\n{error}");
         Assert.StartsWith(expected, Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));

@@ -12,7 +12,7 @@ public sealed class TlsTests
     [Fact]
     public async Task A_shard_with_a_certificate_serves_gRPC_over_TLS()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();

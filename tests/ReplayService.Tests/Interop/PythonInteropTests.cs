@@ -8,7 +8,7 @@ public sealed class PythonInteropTests
     [PythonGrpcFact]
     public async Task A_standard_grpcio_client_generated_from_the_proto_inserts_samples_and_is_refused_a_misshaped_batch()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         string generated = Directory.CreateDirectory(Path.Combine(dir.Path, "py")).FullName;
         string protoDir = Path.Combine(AppContext.BaseDirectory, "Proto");
         await Run(PythonGrpcFactAttribute.Protoc, ["-I", protoDir, "--python_out=" + generated, "--grpc_out=" + generated,

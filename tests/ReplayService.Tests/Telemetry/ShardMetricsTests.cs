@@ -14,7 +14,7 @@ public sealed class ShardMetricsTests
     [Fact]
     public async Task Metrics_show_the_shards_traffic_with_role_and_shard_labels_on_both_ports()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 4);
         await ExerciseAsync(shard);
 
@@ -45,12 +45,12 @@ public sealed class ShardMetricsTests
     [Fact]
     public async Task A_restarted_shard_reports_the_rows_it_restored()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using (ShardProcess first = await ShardProcess.StartAsync(dir.Path))
         {
             using var client = new ReplayShardClient(first.Grpc);
             await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(7, 3, 2, 0)) });
-            await first.TerminateAsync(); // final snapshot
+            Assert.Equal(0, await first.TerminateAsync()); // final snapshot
         }
         await using ShardProcess second = await ShardProcess.StartAsync(dir.Path);
         string text = await PrometheusServer.ScrapeAsync(second.Http);
@@ -61,7 +61,7 @@ public sealed class ShardMetricsTests
     [PrometheusToolFact]
     public async Task Promtool_accepts_a_real_shards_metrics()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 1);
         await ExerciseAsync(shard);
         string text = await PrometheusServer.ScrapeAsync(shard.Http);
@@ -74,7 +74,7 @@ public sealed class ShardMetricsTests
     [PrometheusToolFact(needsServer: true)]
     public async Task A_real_prometheus_server_scrapes_the_shard_and_its_replay_metrics_have_data()
     {
-        using var dir = new TempDir();
+        using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(Path.Combine(dir.Path, "data"), 2);
         await ExerciseAsync(shard);
 
@@ -100,7 +100,7 @@ public sealed class ShardMetricsTests
 
         // Every shipped dashboard expression evaluates (the roles of issue 5 give the rest their data), and
         // every alert rule is evaluated without error.
-        foreach (string expr in PrometheusServer.DashboardExpressions())
+        foreach (string expr in ShippedQueries.DashboardExpressions())
         {
             using JsonDocument? answer = await prometheus.QueryAsync(expr);
             Assert.True(answer?.RootElement.GetProperty("status").GetString() == "success", $"{expr}: {answer?.RootElement}");

@@ -23,14 +23,14 @@ public sealed class SafetensorsPythonInteropTests : IDisposable
         print(json.dumps(out))
         """;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("safetensors-python-").FullName;
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [PythonNumpyFact]
     public void Python_reads_the_header_and_tensors_with_json_and_numpy()
     {
-        string path = Path.Combine(_directory, "checkpoint.safetensors");
+        string path = Path.Combine(_directory.Path, "checkpoint.safetensors");
         var writer = new SafetensorsWriter()
             .Add("policy/w0", [0.5f, -1.25f, 3e-8f, 1e30f, 0f, -7f], 3, 2)
             .Add("adam/v", [Math.E, -1e-200])

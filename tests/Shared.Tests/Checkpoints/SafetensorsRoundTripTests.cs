@@ -6,9 +6,9 @@ namespace SoftQDistributed.Shared.Tests.Checkpoints;
 
 public sealed class SafetensorsRoundTripTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("safetensors-tests-").FullName;
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     private static SafetensorsWriter SampleWriter()
     {
@@ -25,7 +25,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     [Fact]
     public void Tensors_and_metadata_survive_a_round_trip_bit_exactly()
     {
-        string path = Path.Combine(_directory, "checkpoint.safetensors");
+        string path = Path.Combine(_directory.Path, "checkpoint.safetensors");
         SampleWriter().Save(path);
 
         SafetensorsFile file = SafetensorsFile.Load(path);
@@ -86,7 +86,7 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     [Fact]
     public void Save_replaces_an_existing_file_and_leaves_no_temporary_files()
     {
-        string path = Path.Combine(_directory, "run", "checkpoint.safetensors");
+        string path = Path.Combine(_directory.Path, "run", "checkpoint.safetensors");
         new SafetensorsWriter().Add("x", [1f]).Save(path);
         new SafetensorsWriter().Add("x", [2f, 3f]).Save(path);
 

@@ -59,19 +59,13 @@ public sealed partial class DeploymentFilesTests
         {
             // Debian builds Prometheus without Kubernetes discovery: check everything else, with the discovery
             // block swapped for a static target (the relabelling rules and the rule file are still checked).
-            string dir = Directory.CreateTempSubdirectory("softq-promcfg-").FullName;
-            try
-            {
-                File.Copy(RepositoryRoot.File("deploy", "prometheus", "alerts.yml"), Path.Combine(dir, "alerts.yml"));
-                string text = KubernetesDiscovery().Replace(await File.ReadAllTextAsync(config), "    static_configs:\n      - targets: [\"127.0.0.1:8080\"]\n");
-                Assert.DoesNotContain("kubernetes_sd_configs", text);
-                await File.WriteAllTextAsync(Path.Combine(dir, "kubernetes.yml"), text);
-                (exitCode, output) = await ExternalTool.RunAsync("promtool", ["check", "config", Path.Combine(dir, "kubernetes.yml")]);
-            }
-            finally
-            {
-                Directory.Delete(dir, recursive: true);
-            }
+            using var temp = new TestDirectory();
+            string dir = temp.Path;
+            File.Copy(RepositoryRoot.File("deploy", "prometheus", "alerts.yml"), Path.Combine(dir, "alerts.yml"));
+            string text = KubernetesDiscovery().Replace(await File.ReadAllTextAsync(config), "    static_configs:\n      - targets: [\"127.0.0.1:8080\"]\n");
+            Assert.DoesNotContain("kubernetes_sd_configs", text);
+            await File.WriteAllTextAsync(Path.Combine(dir, "kubernetes.yml"), text);
+            (exitCode, output) = await ExternalTool.RunAsync("promtool", ["check", "config", Path.Combine(dir, "kubernetes.yml")]);
         }
         Assert.True(exitCode == 0, output);
     }
@@ -79,7 +73,7 @@ public sealed partial class DeploymentFilesTests
     [Fact]
     public void Dashboard_and_alerts_use_only_the_contracts_metric_names()
     {
-        var expressions = DashboardExpressions().Concat(AlertExpressions()).ToList();
+        var expressions = ShippedQueries.DashboardExpressions().Concat(ShippedQueries.AlertExpressions()).ToList();
         Assert.True(expressions.Count > 30, $"only {expressions.Count} expressions found");
         var unknown = new List<string>();
         foreach (string expr in expressions)
@@ -140,52 +134,30 @@ public sealed partial class DeploymentFilesTests
     [ToolFact("sh", "a POSIX shell")]
     public async Task The_image_entrypoint_adds_container_defaults_and_derives_the_shard_id_from_the_pod_ordinal()
     {
-        string dir = Directory.CreateTempSubdirectory("softq-entry-").FullName;
-        try
-        {
-            // A stand-in `dotnet` that prints what it would run.
-            string fake = Path.Combine(dir, "dotnet");
-            await File.WriteAllTextAsync(fake, "#!/bin/sh\necho \"$@\"\n");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
-            string script = RepositoryRoot.File("deploy", "docker", "softq-entrypoint.sh");
-            string path = dir + ":" + Environment.GetEnvironmentVariable("PATH");
+        using var temp = new TestDirectory();
+        string dir = temp.Path;
+        // A stand-in `dotnet` that prints what it would run.
+        string fake = Path.Combine(dir, "dotnet");
+        await File.WriteAllTextAsync(fake, "#!/bin/sh\necho \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        string script = RepositoryRoot.File("deploy", "docker", "softq-entrypoint.sh");
+        string path = dir + ":" + Environment.GetEnvironmentVariable("PATH");
 
-            (int code, string replay) = await ExternalTool.RunAsync("env", ["PATH=" + path, "HOSTNAME=replay-3", "sh", script, "replay", "--data-dir", "/data"]);
-            Assert.Equal(0, code);
-            Assert.Equal("/app/replay/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3", replay.Trim());
+        (int code, string replay) = await ExternalTool.RunAsync("env", ["PATH=" + path, "HOSTNAME=replay-3", "sh", script, "replay", "--data-dir", "/data"]);
+        Assert.Equal(0, code);
+        Assert.Equal("/app/replay/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3", replay.Trim());
 
-            (code, string learner) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "learner", "serve", "--replay", "http://r:1", "--port", "7"]);
-            Assert.Equal(0, code);
-            Assert.Equal("/app/learner/SoftQDistributed.Learner.dll serve --replay http://r:1 --port 7 --host 0.0.0.0 --http-port 8080", learner.Trim());
+        (code, string learner) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "learner", "serve", "--replay", "http://r:1", "--port", "7"]);
+        Assert.Equal(0, code);
+        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll serve --replay http://r:1 --port 7 --host 0.0.0.0 --http-port 8080", learner.Trim());
 
-            (code, string actor) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "actor", "--envs", "4"]);
-            Assert.Equal(0, code);
-            Assert.Matches(@"^/app/actor/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+$", actor.Trim());
+        (code, string actor) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "actor", "--envs", "4"]);
+        Assert.Equal(0, code);
+        Assert.Matches(@"^/app/actor/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+$", actor.Trim());
 
-            (code, _) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "painter"]);
-            Assert.Equal(2, code);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        (code, _) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "painter"]);
+        Assert.Equal(2, code);
     }
-
-    /// <summary>Every PromQL expression of the dashboard's panels.</summary>
-    public static IEnumerable<string> DashboardExpressions()
-    {
-        using JsonDocument dashboard = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.File("deploy", "grafana", "dashboard.json")));
-        var expressions = new List<string>();
-        foreach (JsonElement panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
-            if (panel.TryGetProperty("targets", out JsonElement targets))
-                foreach (JsonElement target in targets.EnumerateArray()) expressions.Add(target.GetProperty("expr").GetString()!);
-        return expressions;
-    }
-
-    /// <summary>Every rule's expression in alerts.yml (one line each, as the file writes them).</summary>
-    public static IEnumerable<string> AlertExpressions() =>
-        File.ReadAllLines(RepositoryRoot.File("deploy", "prometheus", "alerts.yml"))
-            .Select(l => l.Trim()).Where(l => l.StartsWith("expr: ", StringComparison.Ordinal)).Select(l => l["expr: ".Length..]);
 
     [GeneratedRegex(@"\bsoftq_[a-z0-9_]+|\bup\b")]
     private static partial Regex MetricName();

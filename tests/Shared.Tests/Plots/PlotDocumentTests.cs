@@ -10,13 +10,13 @@ public sealed class PlotDocumentTests : IDisposable
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private static readonly string[] NumericAttributes = ["x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "font-size", "stroke-width"];
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("plot-tests-").FullName;
+    private readonly TestDirectory _directory = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     private XDocument SaveAndParse(string name, Action<string> save)
     {
-        string path = Path.Combine(_directory, name);
+        string path = Path.Combine(_directory.Path, name);
         save(path);
         XDocument document = XDocument.Load(path);
         Assert.Equal(Svg + "svg", document.Root!.Name);
@@ -108,7 +108,7 @@ public sealed class PlotDocumentTests : IDisposable
         ];
         foreach ((string name, Action<string> save) in figures)
         {
-            string svg = Path.Combine(_directory, name);
+            string svg = Path.Combine(_directory.Path, name);
             string png = Path.ChangeExtension(svg, ".png");
             save(svg);
             var start = new ProcessStartInfo(RsvgConvertFactAttribute.Executable!) { RedirectStandardError = true };

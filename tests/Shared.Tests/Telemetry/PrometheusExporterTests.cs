@@ -204,7 +204,7 @@ public sealed class PrometheusExporterTests : IDisposable
         Assert.Contains("softq_dotnet_process_cpu_time_seconds_total{role=\"learner\",cpu_mode=\"user\"} ", text);
     }
 
-    [PromtoolFact]
+    [PrometheusToolFact]
     public async Task Promtool_accepts_the_output()
     {
         _meter.CreateCounter<long>("replay.inserted_transitions", "{transition}", "Transitions inserted").Add(3, new KeyValuePair<string, object?>("q", "a\"b\\c\nd"));
@@ -212,7 +212,7 @@ public sealed class PrometheusExporterTests : IDisposable
         _meter.CreateObservableGauge("replay.size", () => 5, "{transition}", "Rows held");
         using var exporter = new PrometheusExporter(new PrometheusExporterOptions([new("role", "replay"), new("shard", "0")], [_meterName]));
 
-        (int exitCode, string output) = await ExternalTool.RunAsync(PromtoolFactAttribute.Promtool, ["check", "metrics"], exporter.Scrape());
+        (int exitCode, string output) = await ExternalTool.RunAsync(PrometheusToolFactAttribute.Promtool, ["check", "metrics"], exporter.Scrape());
 
         Assert.True(exitCode == 0, output);
     }

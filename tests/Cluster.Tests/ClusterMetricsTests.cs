@@ -1,23 +1,21 @@
 using System.Text.Json;
-using SoftQDistributed.Actors.Tests.Integration;
-using SoftQDistributed.ReplayService.Tests.Integration;
-using SoftQDistributed.ReplayService.Tests.Telemetry;
+using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
-using SoftQDistributed.Tests.Service;
 
-namespace SoftQDistributed.Actors.Tests.Telemetry;
+namespace SoftQDistributed.Cluster.Tests;
 
 /// <summary>
-/// Issue 6 against live processes on loopback: 2 replay shards, the learner (<c>serve</c>) and 2 actor nodes on
-/// MultiGoal with a small network, every wait bounded.
+/// Issue 6 against the live processes of a real <c>launch</c> cluster on loopback: 2 replay shards, the learner and
+/// 2 actor nodes on MultiGoal with a small network, their HTTP URLs read from DIR/cluster.json; every wait bounded.
 /// </summary>
 public sealed class ClusterMetricsTests
 {
+    private static readonly TimeSpan Start = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    /// <summary>The contract's learner and actor series, by exported name (histograms by their _bucket series).</summary>
+    /// <summary>The contract's learner, actor and replay series, by exported name (histograms by their _bucket series).</summary>
     private static readonly string[] LearnerSeries =
     [
         "softq_learner_updates_total", "softq_learner_skipped_updates_total", "softq_learner_q_loss", "softq_learner_bellman_error",
@@ -44,15 +42,15 @@ public sealed class ClusterMetricsTests
     ];
 
     [PrometheusToolFact]
-    public async Task Learner_and_actor_metrics_pass_promtool_and_carry_the_contracts_series_and_labels()
+    public async Task Every_roles_metrics_pass_promtool_and_carry_the_contracts_series_and_labels()
     {
-        using var dir = new TempDir();
-        await using Cluster cluster = await Cluster.StartAsync(dir.Path);
+        using var directory = new TestDirectory();
+        await using LiveCluster cluster = await LiveCluster.StartAsync(directory.Path);
         await cluster.TrainAndActAsync();
 
-        string learner = await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(cluster.Learner.Http),
+        string learner = await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(cluster.Learner),
             text => text.Contains("softq_learner_eval_return{", StringComparison.Ordinal) && text.Contains("softq_learner_episode_return{", StringComparison.Ordinal),
-            "an evaluation and reported episodes in the learner's metrics", Patience, () => cluster.Learner.Output);
+            "an evaluation and reported episodes in the learner's metrics", Patience, () => cluster.Launch.Log("learner", 0));
         await AssertPromtoolAcceptsAsync(learner);
         foreach (string name in LearnerSeries) AssertHasSeries(learner, name, "role=\"learner\"");
         Assert.True(Value(learner, "softq_learner_updates_total{role=\"learner\"}") > 0, learner);
@@ -60,13 +58,12 @@ public sealed class ClusterMetricsTests
         Assert.True(Value(learner, "softq_learner_env_steps{role=\"learner\"}") > 0, learner);
         Assert.True(Value(learner, "softq_learner_update_duration_seconds_count{role=\"learner\"}") > 0, learner);
 
-        for (int node = 1; node <= 2; node++)
+        foreach (ClusterMember actor in cluster.Actors)
         {
-            ActorProcess actor = cluster.Actors[node - 1];
-            string labels = $"role=\"actor\",node=\"{node}\"";
-            string text = await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(actor.Http),
+            string labels = $"role=\"actor\",node=\"{actor.Index}\"";
+            string text = await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(new Uri(actor.HttpUrl)),
                 t => t.Contains("softq_actor_policy_lag_versions{", StringComparison.Ordinal) && t.Contains("softq_actor_push_duration_seconds_count{", StringComparison.Ordinal),
-                $"node {node}'s lag and pushes in its metrics", Patience, () => actor.Output);
+                $"node {actor.Index}'s lag and pushes in its metrics", Patience, () => cluster.Launch.Log("actor", actor.Index));
             await AssertPromtoolAcceptsAsync(text);
             foreach (string name in ActorSeries) AssertHasSeries(text, name, labels);
             Assert.True(Value(text, $"softq_actor_env_steps_total{{{labels}}}") > 0, text);
@@ -74,29 +71,38 @@ public sealed class ClusterMetricsTests
             Assert.True(Value(text, $"softq_actor_episodes_total{{{labels}}}") > 0, text);
             Assert.Equal(0, Value(text, $"softq_actor_dropped_transitions_total{{{labels}}}"));
         }
+
+        foreach (ClusterMember shard in cluster.Shards)
+        {
+            string text = await PrometheusServer.ScrapeAsync(new Uri(shard.HttpUrl));
+            await AssertPromtoolAcceptsAsync(text);
+            foreach (string name in ReplaySeries) AssertHasSeries(text, name, $"role=\"replay\",shard=\"{shard.Index}\"");
+        }
+
+        Assert.Equal(0, await cluster.StopAsync());
     }
 
     [PrometheusToolFact(needsServer: true)]
     public async Task A_real_prometheus_server_scraping_a_live_cluster_has_data_for_every_dashboard_expression_and_evaluates_every_alert()
     {
-        using var dir = new TempDir();
-        await using Cluster cluster = await Cluster.StartAsync(Path.Combine(dir.Path, "cluster"));
-        await using PrometheusServer prometheus = PrometheusServer.Start(Path.Combine(dir.Path, "prometheus"), new Dictionary<string, IReadOnlyList<Uri>>
+        using var directory = new TestDirectory();
+        await using LiveCluster cluster = await LiveCluster.StartAsync(Path.Combine(directory.Path, "cluster"));
+        await using PrometheusServer prometheus = PrometheusServer.Start(Path.Combine(directory.Path, "prometheus"), new Dictionary<string, IReadOnlyList<Uri>>
         {
-            ["softq-learner"] = [cluster.Learner.Http],
-            ["softq-replay"] = [.. cluster.Shards.Select(s => s.Http)],
-            ["softq-actor"] = [.. cluster.Actors.Select(a => a.Http)],
+            ["softq-learner"] = [cluster.Learner],
+            ["softq-replay"] = [.. cluster.Shards.Select(s => new Uri(s.HttpUrl))],
+            ["softq-actor"] = [.. cluster.Actors.Select(a => new Uri(a.HttpUrl))],
         });
         await cluster.TrainAndActAsync();
 
         var expected = new List<string> { "sum(up{job=~\"softq-.*\"}) == 5" };
         expected.AddRange(LearnerSeries.Select(n => $"{n}{{job=\"softq-learner\",role=\"learner\"}}"));
-        for (int node = 1; node <= 2; node++)
-            expected.AddRange(ActorSeries.Select(n => $"{n}{{job=\"softq-actor\",role=\"actor\",node=\"{node}\"}}"));
-        for (int shard = 0; shard <= 1; shard++)
-            expected.AddRange(ReplaySeries.Select(n => $"{n}{{job=\"softq-replay\",role=\"replay\",shard=\"{shard}\"}}"));
-        List<string> dashboard = PrometheusServer.DashboardExpressions();
-        List<string> alerts = PrometheusServer.AlertExpressions();
+        foreach (ClusterMember actor in cluster.Actors)
+            expected.AddRange(ActorSeries.Select(n => $"{n}{{job=\"softq-actor\",role=\"actor\",node=\"{actor.Index}\"}}"));
+        foreach (ClusterMember shard in cluster.Shards)
+            expected.AddRange(ReplaySeries.Select(n => $"{n}{{job=\"softq-replay\",role=\"replay\",shard=\"{shard.Index}\"}}"));
+        List<string> dashboard = ShippedQueries.DashboardExpressions();
+        List<string> alerts = ShippedQueries.AlertExpressions();
         Assert.True(dashboard.Count >= 40, $"{dashboard.Count} dashboard expressions");
         Assert.Equal(9, alerts.Count);
         expected.AddRange(dashboard);
@@ -112,6 +118,8 @@ public sealed class ClusterMetricsTests
         }
         string[] unhealthy = await prometheus.UnhealthyRulesAsync(alerts.Count, TimeSpan.FromSeconds(20));
         Assert.True(unhealthy.Length == 0, string.Join('\n', unhealthy));
+
+        Assert.Equal(0, await cluster.StopAsync());
     }
 
     private static async Task AssertPromtoolAcceptsAsync(string text)
@@ -130,45 +138,41 @@ public sealed class ClusterMetricsTests
         return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>2 shards, <c>serve</c> and 2 actor nodes (ids 1 and 2), started with the shared process helpers.</summary>
-    private sealed class Cluster : IAsyncDisposable
+    /// <summary>
+    /// <c>launch</c> with 2 shards, the learner and 2 actor nodes and a budget far beyond the test (it is stopped with
+    /// SIGTERM), its processes as cluster.json lists them.
+    /// </summary>
+    private sealed class LiveCluster : IAsyncDisposable
     {
-        private readonly List<IAsyncDisposable> _started = [];
-
-        public List<ShardProcess> Shards { get; } = [];
-
-        public LearnerProcess Learner { get; private set; } = null!;
-
-        public List<ActorProcess> Actors { get; } = [];
-
-        public static async Task<Cluster> StartAsync(string directory)
+        private LiveCluster(LaunchProcess launch, IReadOnlyList<ClusterMember> members)
         {
-            var cluster = new Cluster();
+            Launch = launch;
+            Members = members;
+        }
+
+        public LaunchProcess Launch { get; }
+
+        public IReadOnlyList<ClusterMember> Members { get; }
+
+        public Uri Learner => new(Members.Single(m => m.Role == "learner").HttpUrl);
+
+        public IEnumerable<ClusterMember> Shards => Members.Where(m => m.Role == "shard");
+
+        public IEnumerable<ClusterMember> Actors => Members.Where(m => m.Role == "actor");
+
+        public static async Task<LiveCluster> StartAsync(string directory)
+        {
+            Directory.CreateDirectory(directory);
+            var launch = LaunchProcess.Start(directory, [.. LaunchProcess.SmallRun, "--actors", "2", "--shards", "2", "--seed", "1", "--env-steps", "10000000"]);
             try
             {
-                for (int id = 0; id < 2; id++)
-                {
-                    ShardProcess shard = await ShardProcess.StartAsync(Path.Combine(directory, "replay"), id, "--obs-dim", "2", "--act-dim", "2", "--capacity", "100000");
-                    cluster._started.Add(shard);
-                    cluster.Shards.Add(shard);
-                }
-                Directory.CreateDirectory(Path.Combine(directory, "learner"));
-                cluster.Learner = await LearnerProcess.StartAsync(Path.Combine(directory, "learner"), null,
-                    "--env", "multigoal", "--seed", "1", "--env-steps", "10000000", "--batch-size", "32", "--hidden", "32,32", "--eval-episodes", "2",
-                    "--epoch-length", "100", "--checkpoint-interval", "0", "--threads", "1", "--out", Path.Combine(directory, "learner"),
-                    "--replay", string.Join(",", cluster.Shards.Select(s => s.Grpc.ToString())));
-                cluster._started.Add(cluster.Learner);
-                for (int node = 1; node <= 2; node++)
-                {
-                    ActorProcess actor = await ActorProcess.StartAsync(cluster.Learner.Grpc, cluster.Shards.Select(s => s.Grpc), node);
-                    cluster._started.Add(actor);
-                    cluster.Actors.Add(actor);
-                }
-                return cluster;
+                IReadOnlyList<ClusterMember> members = await launch.MembersAsync(Start);
+                Assert.Equal(["shard", "shard", "learner", "actor", "actor"], members.Select(m => m.Role));
+                return new LiveCluster(launch, members);
             }
             catch
             {
-                await cluster.DisposeAsync();
+                await launch.DisposeAsync();
                 throw;
             }
         }
@@ -179,12 +183,12 @@ public sealed class ClusterMetricsTests
         /// </summary>
         public async Task TrainAndActAsync()
         {
-            await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(Learner.Http), text => text.Split('\n').Any(l => l.StartsWith("softq_learner_updates_total{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal)),
-                "learner updates", Patience, () => Learner.Output + "\n" + string.Join("\n", Actors.Select(a => a.Output)));
-            foreach (ShardProcess shard in Shards)
+            await Eventually.ReturnsAsync(() => PrometheusServer.ScrapeAsync(Learner), text => text.Split('\n').Any(l => l.StartsWith("softq_learner_updates_total{", StringComparison.Ordinal) && !l.EndsWith(" 0", StringComparison.Ordinal)),
+                "learner updates", Patience, () => Launch.Stderr);
+            foreach (ClusterMember shard in Shards)
             {
-                using var client = new ReplayShardClient(shard.Grpc);
-                await client.CheckpointAsync();
+                using var client = new ReplayShardClient(new Uri(shard.RpcUrl!), new GrpcChannelOptions(AuthToken: LaunchProcess.Token));
+                await client.CheckpointAsync(new GrpcCallOptions(TimeSpan.FromSeconds(30)));
                 await Assert.ThrowsAsync<RpcException>(async () =>
                 {
                     await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 1_000_000 })) { }
@@ -192,9 +196,14 @@ public sealed class ClusterMetricsTests
             }
         }
 
-        public async ValueTask DisposeAsync()
+        /// <summary>SIGTERM to launch, which stops every child gracefully; its exit code (bounded wait).</summary>
+        public async Task<int> StopAsync()
         {
-            for (int i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync();
+            ChildProcess.Terminate(Launch.Pid);
+            (int exitCode, _) = await Launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
+            return exitCode;
         }
+
+        public ValueTask DisposeAsync() => Launch.DisposeAsync();
     }
 }

@@ -1,4 +1,4 @@
-namespace SoftQDistributed.ReplayService.Tests.Telemetry;
+namespace SoftQDistributed.TestSupport;
 
 /// <summary>A fact that runs only where the Debian package <c>prometheus</c> put promtool (and, when asked, the server); skipped with the reason otherwise.</summary>
 public sealed class PrometheusToolFactAttribute : FactAttribute

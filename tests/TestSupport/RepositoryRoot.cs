@@ -1,4 +1,4 @@
-namespace SoftQDistributed.Tests.Deploy;
+namespace SoftQDistributed.TestSupport;
 
 /// <summary>The checkout the tests run from: the folder above the test binaries that holds SoftQDistributed.sln.</summary>
 internal static class RepositoryRoot

@@ -1,4 +1,4 @@
-namespace SoftQDistributed.Tests.Deploy;
+namespace SoftQDistributed.TestSupport;
 
 /// <summary>A fact that runs only where the named command-line tools are on the PATH; skipped with the reason otherwise.</summary>
 public sealed class ToolFactAttribute : FactAttribute

@@ -1,34 +1,27 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
-namespace SoftQDistributed.ReplayService.Tests.Telemetry;
+namespace SoftQDistributed.TestSupport;
 
 /// <summary>
 /// A real Prometheus server on 127.0.0.1 (a free port, a temporary TSDB) with the shipped alert rules, and what the
 /// telemetry tests ask it: queries through its HTTP API, rule health, the shipped dashboard's and alert rules'
-/// expressions, and <c>promtool</c>. Shared (linked) by the replay, learner and actor tests; every wait is bounded.
+/// expressions, and <c>promtool</c>. Used by the replay shard and live-cluster tests; every wait is bounded.
 /// </summary>
-internal sealed class PrometheusServer : IAsyncDisposable
+internal sealed class PrometheusServer : ChildProcess
 {
-    private readonly Process _process;
-    private readonly List<string> _log = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private PrometheusServer(Process process, Uri api)
+    private PrometheusServer(ProcessStartInfo info, Uri api) : base(info, "prometheus")
     {
-        _process = process;
         Api = api;
     }
 
     public Uri Api { get; }
 
     /// <summary>The server's last log lines, for failure messages.</summary>
-    public string Log
-    {
-        get { lock (_log) return string.Join('\n', _log.TakeLast(30)); }
-    }
+    public string Log => string.Join('\n', Output.Split('\n').TakeLast(30));
 
     /// <summary>
     /// Starts a server that scrapes every second, evaluates the shipped alerts.yml, and has one job per entry of
@@ -37,13 +30,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public static PrometheusServer Start(string directory, IReadOnlyDictionary<string, IReadOnlyList<Uri>> jobs)
     {
         Directory.CreateDirectory(directory);
-        int port = FreePort();
+        int port = FreePort.Take();
         string config = Path.Combine(directory, "prometheus.yml");
         var text = new System.Text.StringBuilder($"""
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
-            rule_files: ["{ShippedFile("deploy", "prometheus", "alerts.yml")}"]
+            rule_files: ["{RepositoryRoot.File("deploy", "prometheus", "alerts.yml")}"]
             scrape_configs:
 
             """);
@@ -53,22 +46,9 @@ internal sealed class PrometheusServer : IAsyncDisposable
             text.Append(string.Join(", ", targets.Select(t => $"\"{t.Authority}\""))).Append("]\n");
         }
         File.WriteAllText(config, text.ToString());
-        var info = new ProcessStartInfo(PrometheusToolFactAttribute.Server)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(directory, "tsdb")}",
-                     $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1h" })
-            info.ArgumentList.Add(arg);
-        Process process = Process.Start(info) ?? throw new InvalidOperationException("could not start prometheus");
-        var server = new PrometheusServer(process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._log) server._log.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._log) server._log.Add(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return server;
+        ProcessStartInfo info = Executable(PrometheusToolFactAttribute.Server, directory, [$"--config.file={config}",
+            $"--storage.tsdb.path={Path.Combine(directory, "tsdb")}", $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=1h"]);
+        return new PrometheusServer(info, new Uri($"http://127.0.0.1:{port}/"));
     }
 
     /// <summary>The query's JSON answer (<c>status</c>, <c>data</c>), or null while the server does not answer.</summary>
@@ -137,42 +117,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return unhealthy;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        _process.Dispose();
+        await base.DisposeAsync();
     }
-
-    /// <summary>A file of the repository (found by walking up to SoftQDistributed.sln).</summary>
-    public static string ShippedFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SoftQDistributed.sln"))) return Path.Combine([dir.FullName, .. parts]);
-        throw new InvalidOperationException($"no SoftQDistributed.sln above {AppContext.BaseDirectory}");
-    }
-
-    /// <summary>Every <c>expr</c> of the shipped Grafana dashboard's panels.</summary>
-    public static List<string> DashboardExpressions()
-    {
-        using JsonDocument dashboard = JsonDocument.Parse(File.ReadAllText(ShippedFile("deploy", "grafana", "dashboard.json")));
-        return dashboard.RootElement.GetProperty("panels").EnumerateArray()
-            .Where(p => p.TryGetProperty("targets", out _))
-            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
-            .ToList();
-    }
-
-    /// <summary>Every alert rule's expression in the shipped alerts.yml (one-line <c>expr:</c> values).</summary>
-    public static List<string> AlertExpressions() =>
-        File.ReadAllLines(ShippedFile("deploy", "prometheus", "alerts.yml"))
-            .Select(l => l.Trim())
-            .Where(l => l.StartsWith("expr:", StringComparison.Ordinal))
-            .Select(l => l["expr:".Length..].Trim())
-            .ToList();
 
     /// <summary>Scrapes <c>/metrics</c> of a process's HTTP URL, checking the content type.</summary>
     public static async Task<string> ScrapeAsync(Uri http)
@@ -187,25 +136,5 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     /// <summary><c>promtool check metrics</c> on the text: its exit code and output.</summary>
     public static Task<(int ExitCode, string Output)> CheckMetricsAsync(string text) =>
-        RunAsync(PrometheusToolFactAttribute.Promtool, ["check", "metrics"], text);
-
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, string standardInput)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.WriteAsync(standardInput);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        ExternalTool.RunAsync(PrometheusToolFactAttribute.Promtool, ["check", "metrics"], text);
 }

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.ReplayService.Tests.Integration;
 using SoftQDistributed.Shared.Checkpoints;
@@ -159,21 +157,12 @@ public sealed class LearnerServiceTests : IDisposable
     [Fact]
     public async Task With_a_certificate_it_serves_gRPC_over_TLS_to_clients_that_trust_it()
     {
-        using RSA key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string pfx = Path.Combine(_directory, "learner.pfx"), crt = Path.Combine(_directory, "learner.crt");
-        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pkcs12, "secret"));
-        await File.WriteAllBytesAsync(crt, certificate.Export(X509ContentType.Cert));
-
+        using var certificate = new SelfSignedCertificate(_directory.Path, "learner");
         await using ShardProcess a = await StartShardAsync(0);
-        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory, null,
-            [.. Args(a), "--tls-cert", pfx, "--tls-cert-password", "secret"]);
+        await using LearnerProcess learner = await LearnerProcess.StartAsync(_directory.Path, null,
+            [.. Args(a), "--tls-cert", certificate.PfxPath, "--tls-cert-password", SelfSignedCertificate.Password]);
         Assert.Equal("https", learner.Grpc.Scheme);
-        using (var trusting = new LearnerClient(learner.Grpc, new GrpcSecurity(TrustedCertificate: crt).Channel()))
+        using (var trusting = new LearnerClient(learner.Grpc, new GrpcSecurity(TrustedCertificate: certificate.CrtPath).Channel()))
             Assert.Equal("multigoal", (await trusting.StatusAsync()).Env);
         using var untrusting = new LearnerClient(learner.Grpc);
         Assert.Equal(StatusCode.Unavailable, (await Assert.ThrowsAsync<RpcException>(() => untrusting.StatusAsync())).Status);

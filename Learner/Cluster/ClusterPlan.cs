@@ -5,7 +5,7 @@ using SoftQDistributed.Shared.Environments;
 namespace SoftQDistributed.Learner.Cluster;
 
 /// <summary>
-/// The processes of a local cluster and their command lines (see CONTRACT.md): shards first, then the learner,
+/// The processes of a local cluster and their command lines (see the README, Distributed training): shards first, then the learner,
 /// then the actor nodes, all on 127.0.0.1 with ports picked up front.
 /// </summary>
 public sealed record ClusterPlan(IReadOnlyList<ChildSpec> Shards, ChildSpec Learner, IReadOnlyList<ChildSpec> Actors, string Directory)

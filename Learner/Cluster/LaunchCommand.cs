@@ -10,8 +10,8 @@ using SoftQDistributed.Shared.Proto.Learner;
 namespace SoftQDistributed.Learner.Cluster;
 
 /// <summary>
-/// <c>launch</c>: a whole cluster on 127.0.0.1 in one command (shard, learner and actor-node processes, see
-/// CONTRACT.md), supervised until the learner is done; then DIR/summary.json (the learner's summary plus
+/// <c>launch</c>: a whole cluster on 127.0.0.1 in one command (shard, learner and actor-node processes, as the
+/// README's Distributed training section describes them), supervised until the learner is done; then DIR/summary.json (the learner's summary plus
 /// <see cref="DistributedSummary"/>) as the last line of standard output, and every child stopped. Progress
 /// and the children's restarts go to standard error, the children's output to DIR/logs.
 /// </summary>

@@ -10,7 +10,7 @@ namespace SoftQDistributed.Tests.Deploy;
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
-    /// <summary>The names CONTRACT.md says the roles export (the runtime's softq_dotnet_* and Prometheus' up come on top).</summary>
+    /// <summary>The names the roles export (the README's metrics section) (the runtime's softq_dotnet_* and Prometheus' up come on top).</summary>
     private static readonly HashSet<string> ContractMetrics =
     [
         "softq_learner_updates_total", "softq_learner_skipped_updates_total", "softq_learner_q_loss", "softq_learner_bellman_error",

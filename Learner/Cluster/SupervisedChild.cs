@@ -35,7 +35,7 @@ public sealed partial class SupervisedChild : IAsyncDisposable
 
     public ChildSpec Spec { get; }
 
-    /// <summary>Starts after the first (each unexpected exit leads to one).</summary>
+    /// <summary>Restart attempts after the first start: one per unexpected exit and one per failed restart.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
     /// <summary>The current incarnation's process id (0 before the first start).</summary>
@@ -87,9 +87,15 @@ public sealed partial class SupervisedChild : IAsyncDisposable
         _stopping.Cancel();
         Process? process;
         lock (_gate) process = _process;
+        if (process is not null) KillIncarnation(process);
+    }
+
+    /// <summary>Kills one incarnation and leaves supervision running (a failed restart is tried again).</summary>
+    private static void KillIncarnation(Process process)
+    {
         try
         {
-            if (process is not null && !HasExited(process)) process.Kill(entireProcessTree: true);
+            if (!HasExited(process)) process.Kill(entireProcessTree: true);
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
@@ -170,6 +176,7 @@ public sealed partial class SupervisedChild : IAsyncDisposable
         {
             if (_stopping.IsCancellationRequested) throw new OperationCanceledException(_stopping.Token);
             if (!process.Start()) throw new ChildFailedException($"{Spec.Name} could not be started");
+            _process?.Dispose(); // the previous incarnation has exited; release its handle and pipes
             _process = process;
         }
         lock (log) log.WriteLine($"=== {Spec.Name} started as pid {process.Id} at {DateTime.UtcNow:O}: dotnet {string.Join(' ', process.StartInfo.ArgumentList)}");
@@ -200,7 +207,9 @@ public sealed partial class SupervisedChild : IAsyncDisposable
                 _supervisorLog.WriteLine($"{Spec.Name} (pid {process.Id}) not ready after {_readyTimeout.TotalSeconds:F0} s; left running");
                 return process;
             }
-            Kill();
+            // At start-up the launch fails as a whole; a restart that failed is retried with back-off.
+            if (mustBeReady) Kill();
+            else KillIncarnation(process);
             throw new ChildFailedException($"{Spec.Name} was not ready within {_readyTimeout.TotalSeconds:F0} s (see {_logPath})");
         }
     }
@@ -295,6 +304,7 @@ public sealed partial class SupervisedChild : IAsyncDisposable
         Kill();
         await _supervision.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         CloseLog();
+        lock (_gate) _process?.Dispose();
         _stopping.Dispose();
     }
 

@@ -22,7 +22,6 @@ public sealed class BatchPrefetcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task[] _running = [];
     private long _waitTicks;
-    private long _retries;
     private long _lastRetryLog;
 
     public BatchPrefetcher(ShardedReplayClient client, int batchSize, int obsDim, int actDim, int depth, int workers, Action<string> log)
@@ -40,9 +39,6 @@ public sealed class BatchPrefetcher : IAsyncDisposable
 
     /// <summary>Seconds the learner waited for a batch that was not there yet.</summary>
     public double WaitSeconds => (double)Interlocked.Read(ref _waitTicks) / Stopwatch.Frequency;
-
-    /// <summary>Sample calls retried after a rate limiter's or an unreachable replay's refusal.</summary>
-    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Starts fetching (once the replay holds enough to sample from).</summary>
     public void Start()
@@ -75,21 +71,32 @@ public sealed class BatchPrefetcher : IAsyncDisposable
         {
             await Task.WhenAll(_running).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            // stopping
-        }
-        catch (RpcException ex) when (ex.Status == StatusCode.Cancelled)
-        {
-            // stopping: a sample in flight was cancelled (without this, SIGTERM during a sample crashed the host
-            // before the stop checkpoint was written)
+            // Stopping: a sample in flight was cancelled, or a worker had already failed and the learner was told
+            // through Take. Either way the caller's stop checkpoint must still be written.
         }
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// One worker. A failure other than waiting for data (a refusal, a broken frame) ends the batch stream with that
+    /// error, so <see cref="Take"/> throws it to the learner instead of waiting forever.
+    /// </summary>
     private async Task FetchLoopAsync()
     {
-        CancellationToken stop = _stop.Token;
+        try
+        {
+            await FetchAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_stop.IsCancellationRequested)
+        {
+            _full.Writer.TryComplete(ex);
+        }
+    }
+
+    private async Task FetchAsync(CancellationToken stop)
+    {
         while (!stop.IsCancellationRequested)
         {
             ReplaySample sample = await _free.Reader.ReadAsync(stop).ConfigureAwait(false);
@@ -102,7 +109,6 @@ public sealed class BatchPrefetcher : IAsyncDisposable
                 }
                 catch (RpcException ex) when (!stop.IsCancellationRequested && ex.Status is StatusCode.DeadlineExceeded or StatusCode.Unavailable)
                 {
-                    Interlocked.Increment(ref _retries);
                     long now = Stopwatch.GetTimestamp();
                     long last = Interlocked.Read(ref _lastRetryLog);
                     if (now - last > 10 * Stopwatch.Frequency && Interlocked.CompareExchange(ref _lastRetryLog, now, last) == last)

@@ -7,16 +7,6 @@ namespace SoftQDistributed.Learner.Service;
 /// <summary>The learner's gRPC methods (see Shared/Proto/learner.proto).</summary>
 public sealed class LearnerGrpcService(ServeConfiguration configuration, TrainingLoop training, ParameterBroadcaster broadcaster, ActorReports reports)
 {
-    private long _unauthenticated;
-
-    /// <summary>Calls refused for a missing or wrong token.</summary>
-    public long UnauthenticatedCalls => Interlocked.Read(ref _unauthenticated);
-
-    public void CallFailed(RpcException ex)
-    {
-        if (ex.Reason == "unauthenticated") Interlocked.Increment(ref _unauthenticated);
-    }
-
     /// <summary>The newest parameters at once, then each newer one; ends cleanly (OK) when the learner stops.</summary>
     public async Task SubscribeParametersAsync(SubscribeRequest request, GrpcResponseStream<PolicyParameters> responses, GrpcServerCallContext context)
     {

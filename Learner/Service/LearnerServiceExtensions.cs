@@ -55,7 +55,7 @@ public static class LearnerServiceExtensions
         // Subscriptions are endless: end them as soon as stopping starts, so Kestrel drains and the checkpoint follows.
         app.Lifetime.ApplicationStopping.Register(broadcaster.Complete);
         GrpcServerOptions options = configuration.Security.Server(
-            new GrpcServerOptions(CallFailed: (_, ex) => service.CallFailed(ex), ShuttingDown: app.Lifetime.ApplicationStopping));
+            new GrpcServerOptions(ShuttingDown: app.Lifetime.ApplicationStopping)); // refusals are counted by GrpcMetrics
         const string name = LearnerClient.ServiceName;
         app.MapGrpcServerStreaming<SubscribeRequest, PolicyParameters>(name, "SubscribeParameters", SubscribeRequest.Parser, options, service.SubscribeParametersAsync);
         app.MapGrpcUnary<ActorReport, ActorReportAck>(name, "ReportActor", ActorReport.Parser, options, service.ReportActorAsync);

@@ -24,7 +24,7 @@ public static class TelemetryExtensions
         constant.AddRange(labels.Select(l => new KeyValuePair<string, string>(l.Name, l.Value)));
         var exporter = new PrometheusExporter(new PrometheusExporterOptions(constant));
         ProcessMetrics.Ensure(); // softq_process_start_time_seconds, for counting restarts
-        builder.Services.AddSingleton(exporter);
+        builder.Services.AddSingleton(_ => exporter); // a factory registration, so the host disposes the listener
         return builder;
     }
 

@@ -135,7 +135,7 @@ public static class LaunchCommand
     }
 
     private static string? ConfiguredToken() =>
-        GrpcSecurity.From(new ConfigurationBuilder().AddEnvironmentVariables("SOFTQ__").Build()).Token;
+        SettingsLoader.ReadSecurity(new ConfigurationBuilder().AddEnvironmentVariables("SOFTQ__").Build()).Token;
 
     private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }

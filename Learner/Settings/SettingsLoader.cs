@@ -41,10 +41,23 @@ public static partial class SettingsLoader
         (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, known);
         var serve = Bind(configuration.GetSection("Serve"), new ServeSettings());
         serve.Validate();
-        var security = GrpcSecurity.From(configuration);
+        GrpcSecurity security = ReadSecurity(configuration);
         if (security.TrustedCertificate is { } trusted && !File.Exists(trusted))
             throw new SettingsException($"trusted certificate '{trusted}' (Tls:TrustedCertificate) does not exist");
         return new ServeConfiguration(training, softQ, serve, security);
+    }
+
+    /// <summary>The token and trusted certificate (Auth:Token, Tls:TrustedCertificate); a placeholder token is a <see cref="SettingsException"/>.</summary>
+    public static GrpcSecurity ReadSecurity(IConfiguration configuration)
+    {
+        try
+        {
+            return GrpcSecurity.From(configuration);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException(e.Message);
+        }
     }
 
     private static (IConfiguration Configuration, TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory,

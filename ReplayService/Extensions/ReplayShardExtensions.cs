@@ -43,6 +43,7 @@ public static class ReplayShardExtensions
     {
         ShardSettings settings = configuration.GetSection("Shard").Get<ShardSettings>() ?? new ShardSettings();
         settings.Validate();
+        GrpcSecurity.From(configuration); // a placeholder token is a setting error too
         return settings;
     }
 

@@ -11,8 +11,17 @@ namespace SoftQDistributed.Shared.Grpc;
 /// </summary>
 public sealed record GrpcSecurity(string? Token = null, string? TrustedCertificate = null)
 {
-    public static GrpcSecurity From(IConfiguration configuration) =>
-        new(NullIfBlank(configuration["Auth:Token"]), NullIfBlank(configuration["Tls:TrustedCertificate"]));
+    /// <summary>The placeholders docker-compose.yml and k8s/auth-secret.yaml ship: a role refuses to run with one.</summary>
+    public static readonly IReadOnlySet<string> PlaceholderTokens = new HashSet<string>(StringComparer.Ordinal) { "change-me", "change-me-before-deploying" };
+
+    /// <summary>Reads the keys; throws <see cref="ArgumentException"/> for a token that is one of the shipped placeholders.</summary>
+    public static GrpcSecurity From(IConfiguration configuration)
+    {
+        string? token = NullIfBlank(configuration["Auth:Token"]);
+        if (token is not null && PlaceholderTokens.Contains(token))
+            throw new ArgumentException($"the auth token is the placeholder '{token}'; set SOFTQ__AUTH__TOKEN (Auth:Token) to a secret of your own, e.g. $(openssl rand -hex 32)");
+        return new GrpcSecurity(token, NullIfBlank(configuration["Tls:TrustedCertificate"]));
+    }
 
     /// <summary>Server options that demand the token when one is configured.</summary>
     public GrpcServerOptions Server(GrpcServerOptions options) => options with { AuthToken = Token };

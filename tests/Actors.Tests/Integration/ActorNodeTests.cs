@@ -177,6 +177,7 @@ public sealed class ActorNodeTests
     [InlineData("--host", "localhost", "not an IP address")]
     [InlineData("--send-batch", "0", "send batch")]
     [InlineData("--backend", "cuda", "backend")]
+    [InlineData("--auth-token", "change-me", "placeholder")]
     public async Task A_bad_setting_is_one_error_line_and_exit_code_2(string option, string value, string mentioned)
     {
         string[] arguments = ActorProcess.ArgumentsFor(new Uri("http://127.0.0.1:1"), [new Uri("http://127.0.0.1:2")], 0, option, value);

@@ -20,6 +20,7 @@ public sealed class CommandLineErrorTests
     [InlineData("replay URL 'ftp://shard' is not an http:// or https:// URL", "serve", "--replay", "ftp://shard")]
     [InlineData("publish-interval must be at least 1", "serve", "--replay", "http://127.0.0.1:1", "--publish-interval", "0")]
     [InlineData("unknown switch '--replay'", "train", "--replay", "http://127.0.0.1:1")]
+    [InlineData("the auth token is the placeholder 'change-me'", "serve", "--replay", "http://127.0.0.1:1", "--auth-token", "change-me")]
     public void Bad_input_is_one_clear_line_and_exit_code_2(string expected, params string[] args)
     {
         (int exitCode, string error) = RunLearner(args);

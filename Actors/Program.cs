@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using SoftQDistributed.Actors;
 using SoftQDistributed.Actors.Extensions;
+using SoftQDistributed.Shared.Grpc;
 
 // One actor node: settings from appsettings.json < SOFTQ__* environment variables < command line.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -24,8 +23,6 @@ var app = builder.Build();
 app.MapActorNode();
 await app.StartAsync();
 
-// Tests and launchers start nodes on port 0 and read the real address from this line.
-var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-Console.WriteLine($"actor node {settings.NodeId} listening on {string.Join(" ", addresses)}");
+Console.WriteLine($"actor node {settings.NodeId} listening on {app.ListeningAddresses()}");
 await app.WaitForShutdownAsync();
 return Environment.ExitCode; // 1 when the rollout failed

@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using SoftQDistributed.ReplayService;
 using SoftQDistributed.ReplayService.Extensions;
+using SoftQDistributed.Shared.Grpc;
 
 // One replay shard: settings from appsettings.json < SOFTQ__* environment variables < command line.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -24,8 +23,6 @@ var app = builder.Build();
 app.MapReplayShard();
 await app.StartAsync();
 
-// Tests and launchers start shards on port 0 and read the real addresses from this line (gRPC first, in listen order).
-var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-Console.WriteLine($"replay shard listening on {string.Join(" ", addresses)}");
+Console.WriteLine($"replay shard listening on {app.ListeningAddresses()}");
 await app.WaitForShutdownAsync();
 return Environment.ExitCode; // 2 when start-up found a snapshot of another shape

@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
 namespace SoftQDistributed.Learner.Service;
@@ -43,9 +42,7 @@ public static class ServeCommand
         app.MapLearnerService();
         await app.StartAsync().ConfigureAwait(false);
 
-        // Launchers and tests start the learner on port 0 and read the real addresses from this line (gRPC first).
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        Console.WriteLine($"learner listening on {string.Join(" ", addresses)}");
+        Console.WriteLine($"learner listening on {app.ListeningAddresses()}");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return Environment.ExitCode;
     }

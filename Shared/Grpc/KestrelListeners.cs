@@ -1,6 +1,10 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace SoftQDistributed.Shared.Grpc;
@@ -28,4 +32,11 @@ public static class KestrelListeners
     /// <summary>HTTP/1.1 on <paramref name="port"/>, the protocol probes and scrapers speak.</summary>
     public static void ListenHttp(this KestrelServerOptions kestrel, string host, int port) =>
         kestrel.Listen(IPAddress.Parse(host), port, listen => listen.Protocols = HttpProtocols.Http1);
+
+    /// <summary>
+    /// The addresses a started server listens on, space-separated in listen order (gRPC first): every role prints them
+    /// in its one "… listening on …" line, which launchers and tests read to find ports chosen by the OS.
+    /// </summary>
+    public static string ListeningAddresses(this WebApplication app) =>
+        string.Join(" ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
 }

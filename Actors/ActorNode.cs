@@ -1,20 +1,18 @@
-using System.Runtime.InteropServices;
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Acting;
-using SoftQDistributed.Shared.LearnerApi;
+using SoftQDistributed.Shared.Cluster.Messages;
 using SoftQDistributed.Shared.Numerics.Gemm;
-using SoftQDistributed.Shared.Proto.Learner;
 
 namespace SoftQDistributed.Actors;
 
 /// <summary>
 /// The rollout loop: waits for the first parameters, builds the <see cref="ActorWorker"/> for their shape, then
-/// steps its environments in lockstep, swapping in newer parameters between steps and handing each step's
-/// transitions to the <see cref="TransitionSender"/>. On stop it flushes the buffered transitions (bounded) and
-/// sends a final report.
+/// steps its environments in lockstep while the cluster-wide pace (<see cref="PaceGate"/>) allows, swapping in newer
+/// parameters between steps and handing each step's transitions to the <see cref="TransitionSender"/>. On stop it
+/// flushes the buffered transitions (bounded) and sends a final report.
 /// </summary>
 public sealed class ActorNode(
-    ActorNodeSettings settings, ParameterSubscriber parameters, TransitionSender sender, ActorReporter reporter, ActorNodeMetrics metrics,
+    ActorNodeSettings settings, ParameterSubscriber parameters, PaceGate pace, TransitionSender sender, ActorReporter reporter, ActorNodeMetrics metrics,
     IHostApplicationLifetime lifetime, ILogger<ActorNode> logger) : BackgroundService
 {
     private readonly List<(float Return, int Length)> _stepEpisodes = [];
@@ -53,11 +51,10 @@ public sealed class ActorNode(
     {
         try
         {
-            sender.Start();
             PolicyParameters? first = null;
             try
             {
-                logger.LogInformation("node {Node}: waiting for parameters from {Learner}", settings.NodeId, settings.Learner);
+                logger.LogInformation("node {Node}: waiting for parameters from the learner", settings.NodeId);
                 first = await parameters.FirstAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -81,7 +78,7 @@ public sealed class ActorNode(
     private void Rollout(PolicyParameters first, CancellationToken stoppingToken)
     {
         IGemm gemm = GemmFactory.Create(GemmFactory.Parse(settings.Backend), 1, line => logger.LogInformation("{Line}", line));
-        var worker = new ActorWorker(settings.Env, settings.Envs, PolicyParametersCodec.Shape(first), settings.WorkerSeed);
+        var worker = new ActorWorker(settings.Env, settings.Envs, first.Shape(), settings.WorkerSeed);
         PolicyParameters acting = first;
         Sync(worker, acting);
         _acting = true;
@@ -89,6 +86,7 @@ public sealed class ActorNode(
             settings.NodeId, settings.Envs, settings.Env, acting.Version, worker.PolicyShape);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!pace.WaitForRoom(EnvSteps, sender.SealPartial, stoppingToken)) break;
             PolicyParameters? latest = parameters.Latest;
             if (latest is not null && !ReferenceEquals(latest, acting))
             {
@@ -111,7 +109,7 @@ public sealed class ActorNode(
 
     private void Sync(ActorWorker worker, PolicyParameters message)
     {
-        worker.SyncPolicy(MemoryMarshal.Cast<byte, float>(message.Parameters.Span));
+        worker.SyncPolicy(message.Values);
         Interlocked.Exchange(ref _actingVersion, (long)message.Version);
     }
 
@@ -127,6 +125,6 @@ public sealed class ActorNode(
         else
             logger.LogInformation("node {Node}: flushed {Buffered} buffered transitions in {Seconds:F2} s ({Steps} env steps, {Sent} sent, {Retried} retried)",
                 settings.NodeId, buffered, started.Elapsed.TotalSeconds, EnvSteps, sender.Sent, sender.Retried);
-        await reporter.ReportAsync(final: true, CancellationToken.None).ConfigureAwait(false);
+        reporter.Report(final: true);
     }
 }

@@ -10,12 +10,6 @@ namespace SoftQDistributed.Actors;
 /// </summary>
 public sealed record ActorNodeSettings
 {
-    /// <summary>The learner's gRPC address (http://host:port, or https:// with TLS).</summary>
-    public string Learner { get; init; } = "";
-
-    /// <summary>Replay shards' gRPC addresses, comma-separated, in the same order for every node.</summary>
-    public string Replay { get; init; } = "";
-
     public string Env { get; init; } = "multigoal";
 
     /// <summary>Environments stepped in lockstep, one batched policy forward per step.</summary>
@@ -40,19 +34,23 @@ public sealed record ActorNodeSettings
     /// <summary>A partly filled batch older than this is sent anyway, so a slow actor's data does not wait.</summary>
     public int FlushMilliseconds { get; init; } = 20;
 
-    /// <summary>Transitions held while the shards cannot take them; stepping blocks beyond (back-pressure).</summary>
+    /// <summary>Transitions held until a shard acknowledges them; stepping blocks beyond (back-pressure).</summary>
     public int MaxBuffered { get; init; } = 100_000;
 
-    public double ReportIntervalSeconds { get; init; } = 0.5;
+    /// <summary>Batches a shard may have from this node unacknowledged (the credit that keeps a shard from being overrun).</summary>
+    public int WindowPerShard { get; init; } = 8;
+
+    /// <summary>A shard that leaves an acknowledgement outstanding this long gets no new batches until it answers.</summary>
+    public int SlowShardMilliseconds { get; init; } = 1000;
+
+    /// <summary>Batches unacknowledged this long are sent to another shard (the first may then store them twice).</summary>
+    public double ResendSeconds { get; init; } = 20;
+
+    /// <summary>Seconds between reports to the learner; the pace follows the reports, so keep this short.</summary>
+    public double ReportIntervalSeconds { get; init; } = 0.1;
 
     /// <summary>How long SIGTERM waits for the buffered transitions to reach the shards before counting them dropped.</summary>
     public double StopFlushSeconds { get; init; } = 30;
-
-    /// <summary>The replay addresses, parsed.</summary>
-    public IReadOnlyList<Uri> ReplayAddresses =>
-        Replay.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => new Uri(a)).ToArray();
-
-    public Uri LearnerAddress => new(Learner);
 
     /// <summary>The noise and environment seed of this node: distinct per node, reproducible from --seed.</summary>
     public ulong WorkerSeed => Seed + 1000 + (ulong)NodeId * 7919;
@@ -65,11 +63,6 @@ public sealed record ActorNodeSettings
 
     public void Validate()
     {
-        if (!IsHttpUrl(Learner)) throw new ArgumentException($"learner '{Learner}' is not an http:// or https:// address (--learner http://127.0.0.1:50052)");
-        string[] replay = Replay.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (replay.Length == 0) throw new ArgumentException("no replay shard address (--replay http://127.0.0.1:50051[,URL...])");
-        foreach (string address in replay)
-            if (!IsHttpUrl(address)) throw new ArgumentException($"replay shard '{address}' is not an http:// or https:// address");
         if (!EnvironmentRegistry.Default.Contains(Env))
             throw new ArgumentException($"unknown environment '{Env}' (known: {string.Join(", ", EnvironmentRegistry.Default.Names)})");
         if (Envs < 1) throw new ArgumentException($"envs must be at least 1, not {Envs}");
@@ -83,8 +76,8 @@ public sealed record ActorNodeSettings
             throw new ArgumentException($"max buffered ({MaxBuffered}) must hold at least one send batch ({SendBatch}) and one step ({Envs})");
         if (!(ReportIntervalSeconds > 0)) throw new ArgumentException($"report interval must be positive, not {ReportIntervalSeconds}");
         if (!(StopFlushSeconds >= 0)) throw new ArgumentException($"stop flush seconds must not be negative, not {StopFlushSeconds}");
+        if (WindowPerShard < 1) throw new ArgumentException($"window per shard must be at least 1, not {WindowPerShard}");
+        if (SlowShardMilliseconds < 1) throw new ArgumentException($"slow shard milliseconds must be at least 1, not {SlowShardMilliseconds}");
+        if (!(ResendSeconds > 0)) throw new ArgumentException($"resend seconds must be positive, not {ResendSeconds}");
     }
-
-    private static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -1,5 +1,6 @@
 using SoftQDistributed.Actors;
 using SoftQDistributed.Actors.Extensions;
+using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Grpc;
 
 // One actor node: settings from appsettings.json < SOFTQ__* environment variables < command line.
@@ -7,9 +8,11 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 builder.Configuration.AddEnvironmentVariables("SOFTQ__");
 builder.Configuration.AddCommandLine(args, ActorNodeExtensions.SwitchMappings);
 ActorNodeSettings settings;
+ClusterSettings cluster;
 try
 {
     settings = builder.Configuration.ReadActorNodeSettings();
+    cluster = builder.Configuration.ReadClusterSettings();
 }
 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
 {
@@ -17,7 +20,7 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException 
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 2;
 }
-builder.AddActorNode(settings);
+builder.AddActorNode(settings, cluster);
 
 var app = builder.Build();
 app.MapActorNode();

@@ -1,5 +1,6 @@
 using SoftQDistributed.ReplayService;
 using SoftQDistributed.ReplayService.Extensions;
+using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Grpc;
 
 // One replay shard: settings from appsettings.json < SOFTQ__* environment variables < command line.
@@ -7,9 +8,11 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args 
 builder.Configuration.AddEnvironmentVariables("SOFTQ__");
 builder.Configuration.AddCommandLine(args, ReplayShardExtensions.SwitchMappings);
 ShardSettings settings;
+ClusterSettings cluster;
 try
 {
     settings = builder.Configuration.ReadShardSettings();
+    cluster = builder.Configuration.ReadClusterSettings();
 }
 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
 {
@@ -17,7 +20,7 @@ catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
     await Console.Error.WriteLineAsync($"error: {ex.Message}");
     return 2;
 }
-builder.AddReplayShard(settings);
+builder.AddReplayShard(settings, cluster);
 
 var app = builder.Build();
 app.MapReplayShard();

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging.Console;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using SoftQDistributed.Actors.Cluster;
 using SoftQDistributed.Actors.Telemetry;
+using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Grpc;
-using SoftQDistributed.Shared.LearnerApi;
-using SoftQDistributed.Shared.Replay;
 using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Actors.Extensions;
@@ -12,10 +15,8 @@ namespace SoftQDistributed.Actors.Extensions;
 public static class ActorNodeExtensions
 {
     /// <summary>Command-line switches for the settings people set most.</summary>
-    public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    public static readonly IDictionary<string, string> SwitchMappings = ClusterSwitches.With(new Dictionary<string, string>
     {
-        ["--learner"] = "Actor:Learner",
-        ["--replay"] = "Actor:Replay",
         ["--env"] = "Actor:Env",
         ["--envs"] = "Actor:Envs",
         ["--node-id"] = "Actor:NodeId",
@@ -28,9 +29,10 @@ public static class ActorNodeExtensions
         ["--max-buffered"] = "Actor:MaxBuffered",
         ["--report-interval"] = "Actor:ReportIntervalSeconds",
         ["--stop-flush-seconds"] = "Actor:StopFlushSeconds",
-        ["--auth-token"] = "Auth:Token",
-        ["--trusted-cert"] = "Tls:TrustedCertificate",
-    };
+        ["--window-per-shard"] = "Actor:WindowPerShard",
+        ["--slow-shard-ms"] = "Actor:SlowShardMilliseconds",
+        ["--resend-seconds"] = "Actor:ResendSeconds",
+    });
 
     /// <summary>
     /// The "Actor" settings, checked. Throws <see cref="ArgumentException"/> for a bad value, or
@@ -40,28 +42,35 @@ public static class ActorNodeExtensions
     {
         ActorNodeSettings settings = configuration.GetSection("Actor").Get<ActorNodeSettings>() ?? new ActorNodeSettings();
         settings.Validate();
-        GrpcSecurity.From(configuration).Channel(); // a trusted certificate that cannot be read is a setting error too
         return settings;
     }
 
-    public static WebApplicationBuilder AddActorNode(this WebApplicationBuilder builder, ActorNodeSettings settings)
+    public static WebApplicationBuilder AddActorNode(this WebApplicationBuilder builder, ActorNodeSettings settings, ClusterSettings cluster)
     {
         builder.Logging.AddConsole();
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries only the listening line
-        GrpcChannelOptions channel = GrpcSecurity.From(builder.Configuration).Channel();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddParentProcessWatch();
         builder.AddSoftQTelemetry("actor", ("node", settings.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         builder.Services.AddSingleton<ActorNodeMetrics>();
-        builder.Services.AddSingleton(_ => new LearnerClient(settings.LearnerAddress, channel));
-        builder.Services.AddSingleton(_ => new ShardedReplayClient(settings.ReplayAddresses, new ShardedReplayClientOptions(
-            settings.ObservationDim, settings.ActionDim, CallTimeout: TimeSpan.FromSeconds(3), // a rate-limited insert moves to another shard after this
-            BackoffMin: TimeSpan.FromMilliseconds(250), BackoffMax: TimeSpan.FromSeconds(2), Seed: settings.WorkerSeed, Channel: channel)));
+        builder.Services.AddSingleton<ReplayShardDirectory>();
         builder.Services.AddSingleton<TransitionSender>();
         builder.Services.AddSingleton<ParameterSubscriber>();
+        builder.Services.AddSingleton<PaceGate>();
         builder.Services.AddSingleton<ActorReporter>();
         builder.Services.AddSingleton<ActorNode>();
-        // Stopped in reverse order: the rollout first (it flushes and sends the final report), then the others.
-        builder.Services.AddHostedService(s => s.GetRequiredService<ParameterSubscriber>());
+        // The cluster member (role "actor"): the shard watcher, the forwarder that sends with credit, and the
+        // subscriber to the learner's policy and pace. Registered before the rollout, so it stops after it (the
+        // rollout's final flush and report still go out).
+        builder.Services.AddSoftQCluster(cluster, "actor", (akka, provider) => akka.WithActors((system, registry) =>
+        {
+            ReplayShardDirectory directory = provider.GetRequiredService<ReplayShardDirectory>();
+            TransitionSender sender = provider.GetRequiredService<TransitionSender>();
+            system.ActorOf(ReplayShardWatcher.Props(directory), "replay-shards");
+            sender.Attach(system.ActorOf(InsertForwarder.Props(directory, sender, settings), "insert-forwarder"));
+            system.ActorOf(LearnerSubscriber.Props(provider.GetRequiredService<ParameterSubscriber>(), provider.GetRequiredService<PaceGate>()),
+                "learner-subscriber");
+        }));
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorReporter>());
         builder.Services.AddHostedService(s => s.GetRequiredService<ActorNode>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.StopFlushSeconds + 20));
@@ -73,9 +82,9 @@ public static class ActorNodeExtensions
     {
         ActorNode node = app.Services.GetRequiredService<ActorNode>();
         app.Services.GetRequiredService<ActorNodeMetrics>().Observe(node, app.Services.GetRequiredService<TransitionSender>(),
-            app.Services.GetRequiredService<ActorReporter>());
+            app.Services.GetRequiredService<PaceGate>());
         app.MapPrometheusMetrics();
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("liveness") });
         app.MapGet("/readyz", () => node.Acting ? Results.Text("acting\n") : Results.Text("waiting for parameters\n", statusCode: 503));
         return app;
     }

@@ -24,42 +24,47 @@ public sealed class ActorNodeMetrics : IDisposable
     {
         _episodeReturn = _meter.CreateHistogram<double>("actor.episode_return", "1", "Return of each episode the node finished",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Returns });
-        _pushDuration = _meter.CreateHistogram<double>("actor.push_duration", "s", "Time of one insert call that a replay shard stored",
+        _pushDuration = _meter.CreateHistogram<double>("actor.push_duration", "s", "Time from sending a batch to a replay shard to its acknowledgement",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
     }
 
     /// <summary>Creates the instruments read at scrape time (once; the parts refer to each other, so this comes after they are built).</summary>
-    public void Observe(ActorNode node, TransitionSender sender, ActorReporter reporter)
+    public void Observe(ActorNode node, TransitionSender sender, PaceGate pace)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(sender);
-        ArgumentNullException.ThrowIfNull(reporter);
+        ArgumentNullException.ThrowIfNull(pace);
         if (Interlocked.Exchange(ref _observed, 1) != 0) return;
         _meter.CreateObservableCounter("actor.env_steps", () => node.EnvSteps, "{step}", "Environment steps taken (transitions produced) since the node started");
         _meter.CreateObservableCounter("actor.episodes", () => node.Episodes, "{episode}", "Episodes finished since the node started");
         _meter.CreateObservableGauge("actor.policy_version", () => (long)node.ActingVersion, "{version}",
             "Parameter version the node acts with (0 before the first parameters)");
-        _meter.CreateObservableGauge("actor.policy_lag_versions", () => PolicyLag(node, reporter), "{version}",
-            "The learner's newest version (from its latest report acknowledgement) minus the version the node acts with");
+        _meter.CreateObservableGauge("actor.policy_lag_versions", () => PolicyLag(node, pace), "{version}",
+            "The learner's newest version (from its latest pace message) minus the version the node acts with");
         _meter.CreateObservableGauge("actor.buffered_transitions", () => (long)sender.Buffered, "{transition}",
             "Transitions buffered (filling, waiting and in flight); stepping blocks when the bound is reached");
         _meter.CreateObservableCounter("actor.retried_transitions", () => sender.Retried, "{transition}",
-            "Transitions sent again: rerouted from a dead shard, or repeated after a rate-limiter timeout or with no shard live");
+            "Transitions sent again: their shard left the cluster or did not acknowledge in time");
+        _meter.CreateObservableCounter("actor.pace_wait", () => pace.WaitTime.TotalSeconds, "s",
+            "Time the rollout waited for the cluster-wide pace (the learner behind)");
+        _meter.CreateObservableCounter("actor.buffer_wait", () => sender.BlockedTime.TotalSeconds, "s",
+            "Time the rollout waited for a full send buffer (the shards not acknowledging)");
         _meter.CreateObservableCounter("actor.dropped_transitions", () => sender.Dropped, "{transition}",
             "Transitions given up: a stop that ran out of time, or a batch a shard refused as invalid");
     }
 
     public void EpisodeFinished(float episodeReturn) => _episodeReturn.Record(episodeReturn);
 
-    /// <summary>A shard stored a batch; the insert call took <paramref name="elapsedTicks"/> (<see cref="Stopwatch"/> ticks).</summary>
-    public void Pushed(long elapsedTicks) => _pushDuration.Record((double)elapsedTicks / Stopwatch.Frequency);
+
+    /// <summary>A shard acknowledged a batch <paramref name="elapsed"/> after it was sent.</summary>
+    public void Pushed(TimeSpan elapsed) => _pushDuration.Record(elapsed.TotalSeconds);
 
     public void Dispose() => _meter.Dispose();
 
-    private static IEnumerable<Measurement<long>> PolicyLag(ActorNode node, ActorReporter reporter)
+    private static IEnumerable<Measurement<long>> PolicyLag(ActorNode node, PaceGate pace)
     {
-        ulong learner = reporter.LearnerVersion, acting = node.ActingVersion;
-        if (learner == 0 || acting == 0) return []; // not acting yet, or no acknowledgement yet
+        ulong learner = pace.Last?.PolicyVersion ?? 0, acting = node.ActingVersion;
+        if (learner == 0 || acting == 0) return []; // not acting yet, or no pace yet
         return [new Measurement<long>(learner > acting ? (long)(learner - acting) : 0)];
     }
 }

@@ -10,6 +10,7 @@ public sealed record ClusterMember(
     [property: JsonPropertyName("pid")] int Pid,
     [property: JsonPropertyName("rpc_url")] string? RpcUrl,
     [property: JsonPropertyName("http_url")] string HttpUrl,
+    [property: JsonPropertyName("akka_address")] string AkkaAddress,
     [property: JsonPropertyName("restarts")] int Restarts);
 
 /// <summary>
@@ -23,7 +24,7 @@ public static class ClusterDescription
 
     public static IReadOnlyList<ClusterMember> Describe(IEnumerable<SupervisedChild> children) =>
         [.. children.Select(c => new ClusterMember(c.Spec.Role, c.Spec.Index, c.Pid, c.Spec.RpcUrl?.ToString().TrimEnd('/'),
-            c.Spec.HttpUrl.ToString().TrimEnd('/'), c.Restarts))];
+            c.Spec.HttpUrl.ToString().TrimEnd('/'), c.Spec.AkkaAddress, c.Restarts))];
 
     public static void Write(string path, IEnumerable<SupervisedChild> children)
     {

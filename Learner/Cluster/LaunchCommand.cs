@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using System.Net.Http.Json;
+using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
-using SoftQDistributed.Shared.Grpc;
-using SoftQDistributed.Shared.LearnerApi;
-using SoftQDistributed.Shared.Proto.Learner;
 
 namespace SoftQDistributed.Learner.Cluster;
 
@@ -51,7 +50,7 @@ public static class LaunchCommand
             var clock = Stopwatch.StartNew();
             await cluster.StartAsync(stop.Token);
             log.WriteLine($"launch: cluster ready in {clock.Elapsed.TotalSeconds:F1} s; {cluster.DescriptionPath}");
-            using var learner = new LearnerClient(plan.Learner.RpcUrl!, new GrpcSecurity(token).Channel());
+            using var learner = new HttpClient { BaseAddress = plan.Learner.HttpUrl };
             LearnerStatus? done = await WaitUntilDoneAsync(learner, cluster, training.EnvSteps, launch, clock, log, stop.Token);
             if (done is null) return Stopped(log);
             double wall = clock.Elapsed.TotalSeconds;
@@ -90,12 +89,12 @@ public static class LaunchCommand
     }
 
     /// <summary>Polls the learner's Status until it says done; logs progress. Null when stopped first.</summary>
-    private static async Task<LearnerStatus?> WaitUntilDoneAsync(LearnerClient learner, LocalCluster cluster, long budget, LaunchSettings launch,
+    private static async Task<LearnerStatus?> WaitUntilDoneAsync(HttpClient learner, LocalCluster cluster, long budget, LaunchSettings launch,
         Stopwatch clock, TextWriter log, CancellationToken cancellationToken)
     {
         TimeSpan progressEvery = TimeSpan.FromSeconds(launch.ProgressInterval);
         TimeSpan nextProgress = progressEvery;
-        (double Seconds, ulong Updates, ulong EnvSteps)? previous = null;
+        (double Seconds, long Updates, long EnvSteps)? previous = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             LearnerStatus? status = await TryStatusAsync(learner, TimeSpan.FromSeconds(5));
@@ -113,7 +112,7 @@ public static class LaunchCommand
                     string rates = previous is { } p && now > p.Seconds
                         ? $"{(status.EnvSteps - Math.Min(status.EnvSteps, p.EnvSteps)) / (now - p.Seconds):F0} env steps/s, {(status.Updates - Math.Min(status.Updates, p.Updates)) / (now - p.Seconds):F0} updates/s"
                         : $"{status.UpdatesPerSecond:F0} updates/s";
-                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | return {status.RecentMeanReturn:F1} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
+                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | shards {status.ReplayShards} | return {status.RecentMeanReturn:F1} | late samples {status.LateSamples} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
                     previous = (now, status.Updates, status.EnvSteps);
                 }
             }
@@ -122,13 +121,14 @@ public static class LaunchCommand
         return null;
     }
 
-    private static async Task<LearnerStatus?> TryStatusAsync(LearnerClient learner, TimeSpan timeout)
+    private static async Task<LearnerStatus?> TryStatusAsync(HttpClient learner, TimeSpan timeout)
     {
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            return await learner.StatusAsync(new GrpcCallOptions(timeout));
+            return await learner.GetFromJsonAsync<LearnerStatus>("/status", deadline.Token);
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or IOException or OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
         {
             return null; // restarting, or not up yet
         }

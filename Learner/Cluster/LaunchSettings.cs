@@ -22,16 +22,14 @@ public sealed record LaunchSettings
     public int? PublishInterval { get; init; }
 
     /// <summary>
-    /// Environment steps (all actors together) the actors may run ahead of the learner's samples-per-insert target
-    /// before the shards' rate limiters hold their inserts: this is what paces the actors to the learner. Each
-    /// shard's error buffer is its share of these steps times samples-per-insert. The actors still act with the
-    /// newest parameters (lag of a version or two); running ahead only means the learner's update count trails the
-    /// env steps by up to this much. Each shard limits itself while the learner samples the shards in proportion
-    /// to their sizes: after an outage or a kill -9 the sizes no longer match the inserts, the shards' windows
-    /// drift apart, and a window too small ends with inserts held on one shard while the learner waits for inserts
-    /// on the other (a deadlock). 2000 steps (10% of a MultiGoal run) rides out the faults in the tests.
+    /// Environment steps (all actors together) the actors may run ahead of the learner's updates / train-steps-per-env-step:
+    /// the one cluster-wide pace the learner publishes. More lets the actors ride out a slow learner; less keeps the
+    /// updates closer to the embedded run's lockstep.
     /// </summary>
-    public int StepsAhead { get; init; } = 2000;
+    public int StepsAhead { get; init; } = 1000;
+
+    /// <summary>Seconds of stable membership before the split-brain resolver downs unreachable members.</summary>
+    public double StableAfter { get; init; } = 20;
 
     /// <summary>Seconds between the shards' periodic snapshots (what a kill -9 of a shard can lose).</summary>
     public double SnapshotInterval { get; init; } = 5;
@@ -46,9 +44,8 @@ public sealed record LaunchSettings
     public double StopTimeout { get; init; } = 60;
 
     /// <summary>
-    /// Seconds a stopping actor node has to flush its buffer into the shards. After the learner is done it samples
-    /// no more, so the shards' rate limiters hold the nodes' last inserts: those transitions (beyond the budget)
-    /// are counted as <c>transitions_unsent_after_budget</c>, not as drops.
+    /// Seconds a stopping actor node has to flush its buffer into the shards; what is still unacknowledged then is
+    /// counted dropped.
     /// </summary>
     public double ActorFlushTimeout { get; init; } = 5;
 
@@ -61,6 +58,7 @@ public sealed record LaunchSettings
         ["--shards"] = nameof(Shards),
         ["--publish-interval"] = nameof(PublishInterval),
         ["--steps-ahead"] = nameof(StepsAhead),
+        ["--stable-after"] = nameof(StableAfter),
         ["--snapshot-interval"] = nameof(SnapshotInterval),
         ["--auth"] = nameof(Auth),
         ["--ready-timeout"] = nameof(ReadyTimeout),
@@ -107,7 +105,8 @@ public sealed record LaunchSettings
             Actors = Read(section, nameof(Actors), 3, int.Parse),
             Shards = Read(section, nameof(Shards), 2, int.Parse),
             PublishInterval = section[nameof(PublishInterval)] is null ? null : Read(section, nameof(PublishInterval), 0, int.Parse),
-            StepsAhead = Read(section, nameof(StepsAhead), 2000, int.Parse),
+            StepsAhead = Read(section, nameof(StepsAhead), 1000, int.Parse),
+            StableAfter = Read(section, nameof(StableAfter), 20.0, double.Parse),
             SnapshotInterval = Read(section, nameof(SnapshotInterval), 5.0, double.Parse),
             Auth = Read(section, nameof(Auth), true, (s, _) => bool.Parse(s)),
             ReadyTimeout = Read(section, nameof(ReadyTimeout), 120.0, double.Parse),
@@ -125,6 +124,7 @@ public sealed record LaunchSettings
         Require(Shards >= 1, $"shards must be at least 1, got {Shards}");
         Require(PublishInterval is null or >= 1, $"publish-interval must be at least 1, got {PublishInterval}");
         Require(StepsAhead >= 1, $"steps-ahead must be at least 1, got {StepsAhead}");
+        Require(StableAfter >= 1, $"stable-after must be at least 1 s, got {StableAfter}");
         Require(SnapshotInterval >= 0, $"snapshot-interval cannot be negative, got {SnapshotInterval}");
         Require(ReadyTimeout > 0 && StopTimeout > 0 && ProgressInterval > 0 && ActorFlushTimeout > 0, "ready-timeout, stop-timeout, progress-interval and actor-flush-timeout must be positive");
     }

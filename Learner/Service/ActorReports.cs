@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SoftQDistributed.Shared.Proto.Learner;
+using SoftQDistributed.Shared.Cluster.Messages;
 
 namespace SoftQDistributed.Learner.Service;
 
@@ -18,7 +18,10 @@ public sealed class ActorReports
     public static readonly TimeSpan ReportingWindow = TimeSpan.FromSeconds(30);
 
     private readonly object _gate = new();
-    private readonly Dictionary<(uint Node, string Instance), Totals> _incarnations = [];
+    /// <summary>A node instance is paced (given a budget) while heard from within this window.</summary>
+    public static readonly TimeSpan PacingWindow = TimeSpan.FromSeconds(3);
+
+    private readonly Dictionary<(int Node, string Instance), Totals> _incarnations = [];
     private readonly Queue<float> _recentReturns = new();
     private double _recentSum;
     private double _lagSum;
@@ -33,8 +36,8 @@ public sealed class ActorReports
         {
             // A node still acting with a version of a previous learner incarnation can be "ahead": no lag to count.
             ulong lag = report.PolicyVersion > 0 && publishedVersion > report.PolicyVersion ? publishedVersion - report.PolicyVersion : 0;
-            _incarnations[(report.NodeId, report.NodeInstance)] = new Totals(report.NodeId, report.EnvSteps, report.TransitionsSent,
-                report.TransitionsRetried, report.TransitionsDropped, lag, Stopwatch.GetTimestamp());
+            _incarnations[(report.NodeId, report.NodeInstance)] = new Totals(report.NodeId, (ulong)report.EnvSteps, (ulong)report.TransitionsSent,
+                (ulong)report.TransitionsRetried, (ulong)report.TransitionsDropped, lag, Stopwatch.GetTimestamp());
             foreach (float episodeReturn in report.EpisodeReturns)
             {
                 _episodes++;
@@ -56,7 +59,7 @@ public sealed class ActorReports
         {
             long recentSince = Stopwatch.GetTimestamp() - (long)(ReportingWindow.TotalSeconds * Stopwatch.Frequency);
             ulong steps = 0, sent = 0, retried = 0, dropped = 0;
-            var reporting = new HashSet<uint>();
+            var reporting = new HashSet<int>();
             foreach (Totals totals in _incarnations.Values)
             {
                 steps += totals.EnvSteps;
@@ -95,5 +98,23 @@ public sealed class ActorReports
         }
     }
 
-    private readonly record struct Totals(uint Node, ulong EnvSteps, ulong Sent, ulong Retried, ulong Dropped, ulong Lag, long HeardAt);
+    /// <summary>
+    /// The pace for <paramref name="allowed"/> env steps in all: the steps every node instance ever reported (dead ones
+    /// included: their steps were taken) and, per instance heard within <see cref="PacingWindow"/>, the step count it may
+    /// reach: its reported steps plus an equal share, rounded up, of what is left.
+    /// </summary>
+    public (long Taken, Dictionary<string, long> Budgets) Pace(long allowed)
+    {
+        lock (_gate)
+        {
+            long recentSince = Stopwatch.GetTimestamp() - (long)(PacingWindow.TotalSeconds * Stopwatch.Frequency);
+            long taken = _incarnations.Values.Sum(t => (long)t.EnvSteps);
+            List<KeyValuePair<(int Node, string Instance), Totals>> live = [.. _incarnations.Where(i => i.Value.HeardAt >= recentSince)];
+            long left = Math.Max(0, allowed - taken), nodes = Math.Max(1, live.Count);
+            long share = (left + nodes - 1) / nodes;
+            return (taken, live.ToDictionary(i => i.Key.Instance, i => (long)i.Value.EnvSteps + share));
+        }
+    }
+
+    private readonly record struct Totals(int Node, ulong EnvSteps, ulong Sent, ulong Retried, ulong Dropped, ulong Lag, long HeardAt);
 }

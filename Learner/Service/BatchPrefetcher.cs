@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Replay;
 
 namespace SoftQDistributed.Learner.Service;
 
 /// <summary>
-/// Draws minibatches from the sharded replay ahead of the learner: workers fill a small pool of preallocated
-/// <see cref="ReplaySample"/> buffers through <see cref="ShardedReplayClient.SampleAsync"/> and queue them, so the
-/// next batches are fetched while the current update runs. A shard's rate limiter (DEADLINE_EXCEEDED) or no shard
-/// to sample from (UNAVAILABLE) is waited out and retried. The learner takes a buffer, updates, and gives it back.
+/// Draws minibatches from the cluster's replay ahead of the learner: workers fill a small pool of preallocated
+/// <see cref="ReplaySample"/> buffers through <see cref="ClusterSampler"/> (several requests in flight, each with a
+/// deadline) and queue them, so the next batches are fetched while the current update runs. A request no shard
+/// could answer is tried again at once on another. The learner takes a buffer, updates, and gives it back.
 /// </summary>
 public sealed class BatchPrefetcher : IAsyncDisposable
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
-    private readonly ShardedReplayClient _client;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(5);
+    private readonly ClusterSampler _sampler;
     private readonly int _batchSize;
     private readonly int _workers;
     private readonly Channel<ReplaySample> _free, _full;
@@ -24,9 +23,9 @@ public sealed class BatchPrefetcher : IAsyncDisposable
     private long _waitTicks;
     private long _lastRetryLog;
 
-    public BatchPrefetcher(ShardedReplayClient client, int batchSize, int obsDim, int actDim, int depth, int workers, Action<string> log)
+    public BatchPrefetcher(ClusterSampler sampler, int batchSize, int obsDim, int actDim, int depth, int workers, Action<string> log)
     {
-        _client = client;
+        _sampler = sampler;
         _batchSize = batchSize;
         _workers = workers;
         _log = log;
@@ -100,21 +99,13 @@ public sealed class BatchPrefetcher : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             ReplaySample sample = await _free.Reader.ReadAsync(stop).ConfigureAwait(false);
-            while (true)
+            while (!await _sampler.TrySampleAsync(sample, _batchSize, stop).ConfigureAwait(false))
             {
-                try
-                {
-                    await _client.SampleAsync(sample, _batchSize, null, stop).ConfigureAwait(false);
-                    break;
-                }
-                catch (RpcException ex) when (!stop.IsCancellationRequested && ex.Status is StatusCode.DeadlineExceeded or StatusCode.Unavailable)
-                {
-                    long now = Stopwatch.GetTimestamp();
-                    long last = Interlocked.Read(ref _lastRetryLog);
-                    if (now - last > 10 * Stopwatch.Frequency && Interlocked.CompareExchange(ref _lastRetryLog, now, last) == last)
-                        _log($"waiting for samples ({ex.Status}): {ex.Detail}");
-                    await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
-                }
+                long now = Stopwatch.GetTimestamp();
+                long last = Interlocked.Read(ref _lastRetryLog);
+                if (now - last > 10 * Stopwatch.Frequency && Interlocked.CompareExchange(ref _lastRetryLog, now, last) == last)
+                    _log($"waiting for samples: no replay shard answered ({_sampler.Timeouts} late so far)");
+                await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
             }
             await _full.Writer.WriteAsync(sample, stop).ConfigureAwait(false);
         }

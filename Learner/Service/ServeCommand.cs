@@ -11,9 +11,9 @@ using SoftQDistributed.Shared.Numerics.Gemm;
 namespace SoftQDistributed.Learner.Service;
 
 /// <summary>
-/// <c>serve</c>: the learner as a service. Resumes from <c>--out</c>'s checkpoint when there is one, then prints
-/// <c>learner listening on GRPC-URL HTTP-URL</c> on standard output (logs go to standard error) and trains from
-/// the replay shards until SIGTERM or Ctrl-C, which writes a checkpoint and exits 0.
+/// <c>serve</c>: the learner as a cluster member. Resumes from <c>--out</c>'s checkpoint when there is one, joins the
+/// cluster, prints <c>learner listening on HTTP-URL</c> on standard output (logs go to standard error) and, once it
+/// holds the learner singleton, trains from the replay shards until SIGTERM or Ctrl-C, which writes a checkpoint and exits 0.
 /// </summary>
 public static class ServeCommand
 {
@@ -30,7 +30,7 @@ public static class ServeCommand
         using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads);
         ServeCounters counters = ServeCheckpoint.TryLoad(train.Out, learner, train)
             ?? ServeCounters.Start(train.EpochLength, train.CheckpointInterval);
-        Console.Error.WriteLine($"learner: {train.Env}, seed {train.Seed}, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s), replay {configuration.Serve.Replay}");
+        Console.Error.WriteLine($"learner: {train.Env}, seed {train.Seed}, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s), cluster seeds {configuration.Cluster.Seeds}");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

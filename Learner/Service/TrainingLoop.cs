@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SoftQDistributed.Learner.Service.Telemetry;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
-using SoftQDistributed.Shared.LearnerApi;
+using SoftQDistributed.Shared.Cluster.Messages;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Replay;
 
@@ -21,16 +21,18 @@ public sealed class TrainingLoop(
     ServeConfiguration configuration,
     LearnerState learner,
     ServeCounters counters,
-    ParameterBroadcaster broadcaster,
+    PolicyPublisher publisher,
     ActorReports reports,
-    ShardedReplayClient replay,
+    ClusterReplayProgress progress,
+    ClusterSampler sampler,
+    LearnerActivation activation,
     IGemm gemm,
     LearnerMetrics telemetry) : BackgroundService
 {
     private readonly TrainingSettings _train = configuration.Training;
     private readonly ServeSettings _serve = configuration.Serve;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly ReplayProgress _progress = new(replay, TimeSpan.FromMilliseconds(configuration.Serve.InfoInterval), counters.EnvSteps);
+    private readonly ClusterReplayProgress _progress = progress;
     private long _updates = learner.Update.Updates;
     private long _startUpdates = learner.Update.Updates;
     private long _firstUpdateAt;
@@ -66,14 +68,34 @@ public sealed class TrainingLoop(
         }
     }
 
+    /// <summary>What /status serves.</summary>
+    public LearnerStatus Status()
+    {
+        ActorSummary actors = reports.Summary();
+        return new LearnerStatus(_train.Env, activation.IsActive, Updates, counters.PublishedVersion, Instance, EnvSteps, _train.EnvSteps,
+            _progress.Size, _progress.ShardsAnswering, Done, Math.Round(UpdatesPerSecond, 1), SkippedUpdates, sampler.Timeouts,
+            Math.Round(actors.MeanPolicyLagVersions, 2), double.IsNaN(actors.RecentMeanReturn) ? null : Math.Round(actors.RecentMeanReturn, 2),
+            actors.ActorsReporting, actors.TransitionsRetried, actors.TransitionsDropped);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private async Task Run(CancellationToken stop)
     {
+        Log("waiting to become the cluster's learner (the singleton on role learner)");
+        try
+        {
+            await activation.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopped before ever training: nothing to checkpoint
+        }
+        Log("this process is the cluster's learner");
         using var pollerStop = new CancellationTokenSource();
         Task poller = _progress.RunAsync(pollerStop.Token);
-        var prefetcher = new BatchPrefetcher(replay, _train.BatchSize, learner.Networks.ObsDim, learner.Networks.ActDim,
+        var prefetcher = new BatchPrefetcher(sampler, _train.BatchSize, learner.Networks.ObsDim, learner.Networks.ActDim,
             _serve.PrefetchDepth, _serve.PrefetchWorkers, Log);
         telemetry.Track(() => _progress.EnvSteps, () => prefetcher.WaitSeconds);
         try
@@ -231,14 +253,14 @@ public sealed class TrainingLoop(
     private void Publish()
     {
         counters.PublishedVersion++;
-        broadcaster.Publish(PolicyParametersCodec.Encode(learner.Networks.Policy, counters.PublishedVersion, Instance, (ulong)learner.Update.Updates, _train.Env));
+        publisher.Publish(PolicyParameters.From(learner.Networks.Policy, counters.PublishedVersion, Instance, (ulong)learner.Update.Updates, _train.Env));
     }
 
     private void LogProgress(long envSteps, long updates, double seconds, BatchPrefetcher prefetcher)
     {
         ActorSummary actors = reports.Summary();
         Log($"env steps {envSteps}/{_train.EnvSteps} | updates {learner.Update.Updates} | {(seconds > 0 ? updates / seconds : 0):F0} updates/s | version {counters.PublishedVersion} " +
-            $"| return {actors.RecentMeanReturn:F1} | lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {broadcaster.Subscribers} subscriber(s)");
+            $"| return {actors.RecentMeanReturn:F1} | lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {sampler.Timeouts} late samples | {actors.ActorsReporting} actor node(s)");
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"learner: {message}");

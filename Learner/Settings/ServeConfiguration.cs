@@ -1,6 +1,6 @@
-using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Cluster;
 
 namespace SoftQDistributed.Learner.Settings;
 
-/// <summary>Everything <c>serve</c> is configured with: the run (as <c>train</c>), the update, the service, and the token and trust between roles.</summary>
-public sealed record ServeConfiguration(TrainingSettings Training, SoftQSettings SoftQ, ServeSettings Serve, GrpcSecurity Security);
+/// <summary>Everything <c>serve</c> is configured with: the run (as <c>train</c>), the update, the service, and how it joins the cluster.</summary>
+public sealed record ServeConfiguration(TrainingSettings Training, SoftQSettings SoftQ, ServeSettings Serve, ClusterSettings Cluster);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Grpc;
 
 namespace SoftQDistributed.Learner.Settings;
@@ -18,13 +19,8 @@ public static partial class SettingsLoader
     private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
     private static readonly (string Section, Type Type)[] ServeSections = [("Serve", typeof(ServeSettings))];
 
-    /// <summary>Serve switches that are not a property's kebab-case name (the shard's spellings).</summary>
-    private static readonly Dictionary<string, string> ServeAliases = new(StringComparer.Ordinal)
-    {
-        ["--tls-cert"] = "Serve:TlsCertificate",
-        ["--tls-cert-password"] = "Serve:TlsCertificatePassword",
-        ["--auth-token"] = "Auth:Token",
-    };
+    /// <summary>Serve switches that are not a property's kebab-case name: how the learner joins the cluster (as every role).</summary>
+    private static readonly IReadOnlyDictionary<string, string> ServeAliases = ClusterSwitches.Mappings;
 
     /// <param name="directory">Where appsettings.json is looked for; the current directory by default.</param>
     public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory = null)
@@ -33,7 +29,7 @@ public static partial class SettingsLoader
         return (training, softQ);
     }
 
-    /// <summary>The settings of <c>serve</c>: every <c>train</c> setting, the <c>Serve</c> section and the security keys.</summary>
+    /// <summary>The settings of <c>serve</c>: every <c>train</c> setting, the <c>Serve</c> and the <c>Cluster</c> sections.</summary>
     public static ServeConfiguration LoadServe(IReadOnlyList<string> args, string? directory = null)
     {
         var known = new Dictionary<string, string>(Switches(), StringComparer.Ordinal);
@@ -41,10 +37,14 @@ public static partial class SettingsLoader
         (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, known);
         var serve = Bind(configuration.GetSection("Serve"), new ServeSettings());
         serve.Validate();
-        GrpcSecurity security = ReadSecurity(configuration);
-        if (security.TrustedCertificate is { } trusted && !File.Exists(trusted))
-            throw new SettingsException($"trusted certificate '{trusted}' (Tls:TrustedCertificate) does not exist");
-        return new ServeConfiguration(training, softQ, serve, security);
+        try
+        {
+            return new ServeConfiguration(training, softQ, serve, configuration.ReadClusterSettings());
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new SettingsException(e.Message);
+        }
     }
 
     /// <summary>The token and trusted certificate (Auth:Token, Tls:TrustedCertificate); a placeholder token is a <see cref="SettingsException"/>.</summary>

@@ -1,4 +1,10 @@
+using Akka.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SoftQDistributed.ReplayService.Cluster;
 using SoftQDistributed.ReplayService.Grpc;
+using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
@@ -11,7 +17,7 @@ namespace SoftQDistributed.ReplayService.Extensions;
 public static class ReplayShardExtensions
 {
     /// <summary>Command-line switches for the settings people set most.</summary>
-    public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    public static readonly IDictionary<string, string> SwitchMappings = ClusterSwitches.With(new Dictionary<string, string>
     {
         ["--host"] = "Shard:Host",
         ["--port"] = "Shard:Port",
@@ -33,7 +39,7 @@ public static class ReplayShardExtensions
         ["--tls-cert"] = "Shard:TlsCertificate",
         ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
         ["--auth-token"] = "Auth:Token",
-    };
+    });
 
     /// <summary>
     /// The "Shard" settings, checked. Throws <see cref="ArgumentException"/> for a bad value, or
@@ -47,10 +53,15 @@ public static class ReplayShardExtensions
         return settings;
     }
 
-    public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder, ShardSettings settings)
+    public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder, ShardSettings settings, ClusterSettings cluster)
     {
+        // The cluster member: role "replay", with the shard actor at /user/replay-shard owning this node's table.
+        builder.Services.AddSoftQCluster(cluster, "replay", (akka, provider) =>
+            akka.WithActors((system, registry) =>
+                registry.Register<ReplayShardActor>(system.ActorOf(ReplayShardActor.Props(provider.GetRequiredService<ReplayShard>()), Topics.ReplayShardActor))));
         builder.AddSoftQTelemetry("replay", ("shard", settings.ShardId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         builder.Services.AddSingleton(settings);
+        builder.Services.AddParentProcessWatch();
         builder.Services.AddSingleton<ReplayShard>();
         builder.Services.AddSingleton<ReplayGrpcService>();
         builder.Services.AddHostedService<SnapshotService>();
@@ -83,9 +94,16 @@ public static class ReplayShardExtensions
         app.MapGrpcUnary<InfoRequest, InfoResponse>(name, "Info", InfoRequest.Parser, options, service.InfoAsync);
         app.MapGrpcUnary<CheckpointRequest, CheckpointResponse>(name, "Checkpoint", CheckpointRequest.Parser, options, service.CheckpointAsync);
         app.MapGrpcUnimplemented(options);
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("liveness") });
         app.MapPrometheusMetrics();
-        app.MapGet("/readyz", () => shard.Ready ? Results.Text("ready\n") : Results.Text("restoring snapshot\n", statusCode: 503));
+        // Ready: the snapshot is restored and this member is Up in the cluster.
+        app.MapGet("/readyz", async (HealthCheckService health) =>
+        {
+            if (!shard.Ready) return Results.Text("restoring snapshot\n", statusCode: 503);
+            var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready")).ConfigureAwait(false);
+            return report.Status == HealthStatus.Healthy
+                ? Results.Text("ready\n") : Results.Text("not an Up cluster member yet\n", statusCode: 503);
+        });
         return app;
     }
 }

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace SoftQDistributed.Shared.Cluster;
+
+/// <summary>
+/// How a process joins the cluster, bound from the "Cluster" section (appsettings.json, SOFTQ__Cluster__Seeds=…,
+/// --seeds …). Every node of one cluster must agree on <see cref="SystemName"/>, <see cref="FrameBytes"/> and the
+/// TLS certificate.
+/// </summary>
+public sealed record ClusterSettings
+{
+    /// <summary>The ActorSystem name of the whole cluster (part of every member's address).</summary>
+    public const string SystemName = "softq";
+
+    /// <summary>Address remoting binds to (0.0.0.0 in a container).</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 picks a free one. Seeds need a fixed port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The host name other members reach this one by (a pod's DNS name or IP); unset: <see cref="Host"/>.</summary>
+    public string? PublicHost { get; set; }
+
+    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port. Empty: this node starts a cluster alone.</summary>
+    public string Seeds { get; set; } = "";
+
+    /// <summary>Largest message remoting carries, set alike on every node (a parameter broadcast or a sample must fit).</summary>
+    public int FrameBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Heartbeats may pause this long (GC, a busy core) before a member is marked unreachable.</summary>
+    public double HeartbeatPauseSeconds { get; set; } = 6;
+
+    /// <summary>Split-brain resolver (keep-majority) counts members of this role only; empty counts every member.</summary>
+    public string SplitBrainRole { get; set; } = "replay";
+
+    /// <summary>The resolver acts after membership has been stable this long.</summary>
+    public double StableAfterSeconds { get; set; } = 20;
+
+    /// <summary>PKCS#12 certificate for Akka.Remote TLS with mutual authentication; unset: plain TCP.</summary>
+    public string? TlsCertificate { get; set; }
+
+    public string? TlsCertificatePassword { get; set; }
+
+    /// <summary>The host name in this member's address.</summary>
+    public string AdvertisedHost => string.IsNullOrWhiteSpace(PublicHost) ? Host : PublicHost;
+
+    /// <summary>The seeds as Akka addresses.</summary>
+    public string[] SeedAddresses() =>
+        [.. Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.StartsWith("akka.", StringComparison.Ordinal) ? s : $"akka.tcp://{SystemName}@{s}")];
+
+    public void Validate()
+    {
+        if (!IPAddress.TryParse(Host, out _)) throw new ArgumentException($"cluster host '{Host}' is not an IP address (127.0.0.1, or 0.0.0.0 in a container)");
+        if (Port is < 0 or > 65535) throw new ArgumentException($"cluster port {Port} is outside 0..65535");
+        foreach (string seed in SeedAddresses())
+            if (!Akka.Actor.Address.TryParse(seed, out Akka.Actor.Address? address) || address.Port is null || address.System != SystemName)
+                throw new ArgumentException($"seed '{seed}' is not host:port or akka.tcp://{SystemName}@host:port");
+        if (FrameBytes < 64 * 1024) throw new ArgumentException($"frame bytes must be at least 65536, not {FrameBytes}");
+        if (!(HeartbeatPauseSeconds >= 1)) throw new ArgumentException($"heartbeat pause must be at least 1 s, not {HeartbeatPauseSeconds}");
+        if (!(StableAfterSeconds >= 1)) throw new ArgumentException($"stable-after must be at least 1 s, not {StableAfterSeconds}");
+        if (TlsCertificate is { Length: > 0 } path && !File.Exists(path)) throw new ArgumentException($"cluster TLS certificate '{path}' does not exist");
+    }
+}

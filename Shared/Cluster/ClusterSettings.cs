@@ -21,7 +21,7 @@ public sealed record ClusterSettings
     /// <summary>The host name other members reach this one by (a pod's DNS name or IP); unset: <see cref="Host"/>.</summary>
     public string? PublicHost { get; set; }
 
-    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port. Empty: this node starts a cluster alone.</summary>
+    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port (akka.ssl.tcp with TLS). Empty: this node waits to be joined.</summary>
     public string Seeds { get; set; } = "";
 
     /// <summary>Largest message remoting carries, set alike on every node (a parameter broadcast or a sample must fit).</summary>
@@ -44,10 +44,13 @@ public sealed record ClusterSettings
     /// <summary>The host name in this member's address.</summary>
     public string AdvertisedHost => string.IsNullOrWhiteSpace(PublicHost) ? Host : PublicHost;
 
+    /// <summary>Remoting's protocol: TLS members have akka.ssl.tcp addresses.</summary>
+    public string Protocol => string.IsNullOrEmpty(TlsCertificate) ? "akka.tcp" : "akka.ssl.tcp";
+
     /// <summary>The seeds as Akka addresses.</summary>
     public string[] SeedAddresses() =>
         [.. Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => s.StartsWith("akka.", StringComparison.Ordinal) ? s : $"akka.tcp://{SystemName}@{s}")];
+            .Select(s => s.StartsWith("akka.", StringComparison.Ordinal) ? s : $"{Protocol}://{SystemName}@{s}")];
 
     public void Validate()
     {
@@ -55,7 +58,7 @@ public sealed record ClusterSettings
         if (Port is < 0 or > 65535) throw new ArgumentException($"cluster port {Port} is outside 0..65535");
         foreach (string seed in SeedAddresses())
             if (!Akka.Actor.Address.TryParse(seed, out Akka.Actor.Address? address) || address.Port is null || address.System != SystemName)
-                throw new ArgumentException($"seed '{seed}' is not host:port or akka.tcp://{SystemName}@host:port");
+                throw new ArgumentException($"seed '{seed}' is not host:port or {Protocol}://{SystemName}@host:port");
         if (FrameBytes < 64 * 1024) throw new ArgumentException($"frame bytes must be at least 65536, not {FrameBytes}");
         if (!(HeartbeatPauseSeconds >= 1)) throw new ArgumentException($"heartbeat pause must be at least 1 s, not {HeartbeatPauseSeconds}");
         if (!(StableAfterSeconds >= 1)) throw new ArgumentException($"stable-after must be at least 1 s, not {StableAfterSeconds}");

@@ -8,7 +8,7 @@ using SoftQDistributed.Shared.Environments;
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
 const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
-                     "       Learner serve --replay URL[,URL...] [--port G] [--http-port H] [--host IP] [--publish-interval P] [train settings]\n" +
+                     "       Learner serve --seeds HOST:PORT[,...] [--cluster-port C] [--http-port H] [--host IP] [--publish-interval P] [train settings]   (the learner as a cluster member)\n" +
                      "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
                      "       Learner settings   (lists every setting)";

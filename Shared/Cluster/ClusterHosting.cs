@@ -22,6 +22,7 @@ public static class ClusterHosting
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddHealthChecks();
+        SerializerRefusalMetrics.Ensure();
         // An unhealthy readiness check (not Up yet) is what probes ask about, not an error to log on every probe.
         services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         services.AddAkka(ClusterSettings.SystemName, (builder, provider) =>

@@ -51,7 +51,10 @@ public sealed partial class GrpcCallAccounting(RequestDelegate next, ReplayShard
     {
         StatusCode.ResourceExhausted => "message_too_large",
         StatusCode.Unimplemented => "unknown_method",
-        StatusCode.Internal => "malformed_request",
+        StatusCode.Internal => "malformed_frame",
+        // UNKNOWN ("Exception was thrown by handler."): a single request message that did not deserialize, before any
+        // service code ran; a bug in the service would show here too, with its stack trace in the log.
+        StatusCode.Unknown => "unreadable_request",
         _ => StatusNames[(int)status].ToLowerInvariant(),
     };
 

@@ -37,7 +37,7 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             {
                 first = await Table.InsertAsync(batch, priorities, scope.Token).ConfigureAwait(false);
             }
-            catch (RateLimitedException ex) when (scope.NearDeadline)
+            catch (RateLimitedException ex) when (scope.DeadlineReached)
             {
                 throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_insert");
             }
@@ -72,7 +72,7 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             {
                 await Table.SampleAsync(sample, size, request.ImportanceExponent, scope.Token).ConfigureAwait(false);
             }
-            catch (RateLimitedException ex) when (scope.NearDeadline)
+            catch (RateLimitedException ex) when (scope.DeadlineReached)
             {
                 throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
             }
@@ -158,9 +158,15 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             throw ReplayRefusal.Create(StatusCode.ResourceExhausted,
                 $"request message exceeds the limit of {shard.Settings.MaxMessageBytes} bytes (--max-message-bytes); send smaller batches", "message_too_large");
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Internal)
+        {
+            // Grpc.AspNetCore's own framing errors: "Incomplete message." when the stream ends inside one.
+            string reason = ex.Status.Detail.StartsWith("Incomplete message", StringComparison.Ordinal) ? "truncated_frame" : "malformed_frame";
+            throw ReplayRefusal.Create(StatusCode.Internal, $"malformed request stream: {ex.Status.Detail}", reason);
+        }
         catch (InvalidDataException ex)
         {
-            throw ReplayRefusal.Create(StatusCode.Internal, $"malformed request stream: {ex.Message}", "truncated_frame");
+            throw ReplayRefusal.Create(StatusCode.Internal, $"malformed request stream: {ex.Message}", "malformed_frame");
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -245,13 +245,14 @@ public sealed class ShardedReplayClient : IDisposable
     private CallOptions CallOptions(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Transport failures, UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down.
-    /// A refusal the shard sent (it carries a reason), DEADLINE_EXCEEDED from its rate limiter included, is an
-    /// answer: the caller gets it.
+    /// Transport failures (the client's own status, with the exception behind it: refused connection, TLS),
+    /// UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down. A refusal the shard sent
+    /// (it carries a reason), DEADLINE_EXCEEDED from its rate limiter included, is an answer: the caller gets it.
     /// </summary>
     private static bool IsUnreachable(RpcException ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
-        && (ex.StatusCode == StatusCode.Unavailable || (ex.StatusCode == StatusCode.DeadlineExceeded && ReplayRefusal.ReasonOf(ex) is null));
+        && (ex.StatusCode == StatusCode.Unavailable
+            || (ReplayRefusal.ReasonOf(ex) is null && (ex.StatusCode == StatusCode.DeadlineExceeded || ex.Status.DebugException is not null)));
 
     private RpcException NoShard(string what, RpcException? last)
     {

@@ -83,7 +83,7 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             var response = new SampleResponse { Batch = TransitionCodec.Encode(sample.Batch), ShardSize = (ulong)sample.TableSize };
             for (int i = 0; i < size; i++) response.Keys.Add((ulong)sample.Keys[i]);
             for (int i = 0; i < size; i++) response.Weights.Add(sample.Weights[i]);
-            await responses.WriteAsync(response, scope.Token).ConfigureAwait(false);
+            await responses.WriteAsync(response).ConfigureAwait(false);
         }
     }
 
@@ -175,6 +175,10 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
         catch (OperationCanceledException) when (scope.Stopping)
         {
             throw ShuttingDown();
+        }
+        catch (OperationCanceledException) when (scope.DeadlineReached)
+        {
+            throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, "the call's deadline came while waiting for the next insert message", "deadline");
         }
     }
 

@@ -10,7 +10,7 @@ namespace SoftQDistributed.Shared.Replay;
 public sealed record ReplayChannelOptions(
     string? AuthToken = null,
     RemoteCertificateValidationCallback? ServerCertificateValidation = null,
-    int MaxReceiveMessageSize = 64 * 1024 * 1024)
+    int MaxReceiveMessageSize = 4 * 1024 * 1024)
 {
     /// <summary>
     /// Options that trust <paramref name="certificatePath"/> (PEM/DER, or PKCS#12 .pfx/.p12): the shard's own

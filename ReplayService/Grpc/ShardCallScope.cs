@@ -12,7 +12,7 @@ namespace SoftQDistributed.ReplayService.Grpc;
 internal sealed class ShardCallScope : IDisposable
 {
     /// <summary>How long before its deadline a held call is answered at most; half of a shorter budget.</summary>
-    private static readonly TimeSpan AnswerMargin = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(1);
 
     private readonly CancellationTokenSource _nearDeadline = new();
     private readonly CancellationTokenSource _linked;

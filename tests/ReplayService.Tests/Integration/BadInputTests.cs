@@ -123,7 +123,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 0)) });
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 8 }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(1)))) { }
+            await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 8 }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2)))) { }
         });
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.Contains("min_size_to_sample 500: the table holds 10", ex.Status.Detail);
@@ -140,7 +140,7 @@ public sealed class BadInputTests : IAsyncLifetime
         using var client = new ReplayShardClient(shard.Grpc);
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(30, 3, 2, 0)) });
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(5, 3, 2, 30)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(1))));
+            client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(5, 3, 2, 30)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2))));
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         Assert.Contains("samples_per_insert 1 with error_buffer 20", ex.Status.Detail);
         Assert.True((await client.InfoAsync()).InsertBlockedSeconds > 0);

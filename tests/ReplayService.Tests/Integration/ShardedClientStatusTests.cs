@@ -13,7 +13,7 @@ public sealed class ShardedClientStatusTests
         using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "100");
         using var client = new ShardedReplayClient([shard.Grpc],
-            new ShardedReplayClientOptions(3, 2, CallTimeout: TimeSpan.FromSeconds(1), BackoffMin: TimeSpan.FromMinutes(1)));
+            new ShardedReplayClientOptions(3, 2, CallTimeout: TimeSpan.FromSeconds(2), BackoffMin: TimeSpan.FromMinutes(1)));
         // Without a deadline: a cold shard on a loaded machine may take longer than one to answer its first insert.
         using (var direct = new ReplayShardClient(shard.Grpc))
             await direct.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 0)) });
@@ -34,7 +34,7 @@ public sealed class ShardedClientStatusTests
         await using ShardProcess limited = await ShardProcess.StartAsync(dir.Path, 0, "--samples-per-insert", "1", "--error-buffer", "10");
         await using ShardProcess other = await ShardProcess.StartAsync(dir.Path, 1);
         using var client = new ShardedReplayClient([limited.Grpc, other.Grpc],
-            new ShardedReplayClientOptions(3, 2, CallTimeout: TimeSpan.FromSeconds(1), BackoffMin: TimeSpan.FromMinutes(1)));
+            new ShardedReplayClientOptions(3, 2, CallTimeout: TimeSpan.FromSeconds(2), BackoffMin: TimeSpan.FromMinutes(1)));
         ulong toLimited = Enumerable.Range(0, 100).Select(k => (ulong)k).First(k => ShardedReplayClient.Route(k, 2) == 0);
         // Without a deadline: a cold shard on a loaded machine may take longer than one to answer its first insert.
         using (var warm = new ReplayShardClient(limited.Grpc))

@@ -55,10 +55,11 @@ public sealed class ReplayShardClient : IDisposable
             foreach (InsertRequest request in requests) await call.RequestStream.WriteAsync(request).ConfigureAwait(false);
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception)
         {
-            // The shard ended the call while we were writing (a refused batch, a full message): its status says why.
-            await call.ResponseAsync.ConfigureAwait(false);
+            // The shard may end the call while we write (a refused batch or token, a full message), and the write
+            // then fails with a bare CANCELLED or "call is complete": the shard's own status says why.
+            if (await ServerStatusAsync(call).ConfigureAwait(false) is { } status) throw status;
             throw;
         }
         return await call.ResponseAsync.ConfigureAwait(false);
@@ -85,4 +86,18 @@ public sealed class ReplayShardClient : IDisposable
         _client.CheckpointAsync(new CheckpointRequest(), options).ResponseAsync;
 
     public void Dispose() => _channel.Dispose();
+
+    /// <summary>The error status the call ended with, or null when it ended well.</summary>
+    private static async Task<RpcException?> ServerStatusAsync(AsyncClientStreamingCall<InsertRequest, InsertResponse> call)
+    {
+        try
+        {
+            await call.ResponseAsync.ConfigureAwait(false);
+            return null;
+        }
+        catch (RpcException status)
+        {
+            return status;
+        }
+    }
 }

@@ -7,7 +7,6 @@ using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.Shared.Grpc;
-using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 using SoftQDistributed.Shared.Telemetry;
 
@@ -49,7 +48,7 @@ public static class ReplayShardExtensions
     {
         ShardSettings settings = configuration.GetSection("Shard").Get<ShardSettings>() ?? new ShardSettings();
         settings.Validate();
-        GrpcSecurity.From(configuration); // a placeholder token is a setting error too
+        ReplayAuthToken.From(configuration); // a placeholder token is a setting error too
         return settings;
     }
 
@@ -64,6 +63,12 @@ public static class ReplayShardExtensions
         builder.Services.AddParentProcessWatch();
         builder.Services.AddSingleton<ReplayShard>();
         builder.Services.AddSingleton<ReplayGrpcService>();
+        string? token = ReplayAuthToken.From(builder.Configuration);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = settings.MaxMessageBytes; // larger requests: RESOURCE_EXHAUSTED
+            if (token is not null) grpc.Interceptors.Add<BearerTokenInterceptor>(token);
+        });
         builder.Services.AddHostedService<SnapshotService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60)); // room for the final snapshot
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -81,19 +86,11 @@ public static class ReplayShardExtensions
     {
         ReplayShard shard = app.Services.GetRequiredService<ReplayShard>();
         _ = shard.Metrics; // instruments exist before the first scrape
-        ReplayGrpcService service = app.Services.GetRequiredService<ReplayGrpcService>();
         // Kestrel drains requests before hosted services stop: end open streams and waits as soon as stopping starts,
         // so the final snapshot is written well inside a container's grace period.
         app.Lifetime.ApplicationStopping.Register(shard.Table.Close);
-        var options = GrpcSecurity.From(app.Configuration).Server(
-            new GrpcServerOptions(shard.Settings.MaxMessageBytes, (_, ex) => shard.CountRejection(ex.Reason), app.Lifetime.ApplicationStopping));
-        const string name = ReplayShardClient.ServiceName;
-        app.MapGrpcClientStreaming<InsertRequest, InsertResponse>(name, "Insert", InsertRequest.Parser, options, service.InsertAsync);
-        app.MapGrpcServerStreaming<SampleRequest, SampleResponse>(name, "Sample", SampleRequest.Parser, options, service.SampleAsync);
-        app.MapGrpcUnary<UpdatePrioritiesRequest, UpdatePrioritiesResponse>(name, "UpdatePriorities", UpdatePrioritiesRequest.Parser, options, service.UpdatePrioritiesAsync);
-        app.MapGrpcUnary<InfoRequest, InfoResponse>(name, "Info", InfoRequest.Parser, options, service.InfoAsync);
-        app.MapGrpcUnary<CheckpointRequest, CheckpointResponse>(name, "Checkpoint", CheckpointRequest.Parser, options, service.CheckpointAsync);
-        app.MapGrpcUnimplemented(options);
+        app.UseMiddleware<GrpcCallAccounting>();
+        app.MapGrpcService<ReplayGrpcService>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("liveness") });
         app.MapPrometheusMetrics();
         // Ready: the snapshot is restored and this member is Up in the cluster.

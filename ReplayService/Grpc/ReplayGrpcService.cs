@@ -1,38 +1,49 @@
-using SoftQDistributed.Shared.Grpc;
+using Google.Protobuf;
+using Grpc.Core;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
+using ReplayServiceBase = SoftQDistributed.Shared.Proto.Replay.ReplayService.ReplayServiceBase;
 
 namespace SoftQDistributed.ReplayService.Grpc;
 
-/// <summary>The replay service's gRPC methods over one shard (see Shared/Proto/replay.proto).</summary>
-public sealed class ReplayGrpcService(ReplayShard shard)
+/// <summary>The replay service's gRPC methods over one shard (see Shared/Proto/replay.proto), served by Grpc.AspNetCore.</summary>
+public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetime lifetime) : ReplayServiceBase
 {
     private ReplayTable Table => shard.Table;
 
-    public async Task<InsertResponse> InsertAsync(GrpcRequestStream<InsertRequest> requests, GrpcServerCallContext context)
+    public override async Task<InsertResponse> Insert(IAsyncStreamReader<InsertRequest> requests, ServerCallContext context)
     {
         EnsureReady();
+        using var scope = new ShardCallScope(context, lifetime.ApplicationStopping);
         var response = new InsertResponse();
         TransitionBatch? batch = null;
-        while (await requests.ReadAsync().ConfigureAwait(false) is { } request)
+        while (await NextAsync(requests, scope).ConfigureAwait(false))
         {
+            InsertRequest request = requests.Current;
             int rows = Math.Max(1, TransitionCodec.RowCount(request.Batch));
             int limit = shard.Settings.MaxMessageBytes / (sizeof(float) * (2 * shard.Settings.ObsDim + shard.Settings.ActDim + 1)) + 1;
             if (batch is null || batch.Capacity < rows) batch = new TransitionBatch(Math.Min(rows, limit), shard.Settings.ObsDim, shard.Settings.ActDim);
-            TransitionCodec.Decode(request.Batch, shard.Settings.ObsDim, shard.Settings.ActDim, batch);
+            try
+            {
+                TransitionCodec.Decode(request.Batch, shard.Settings.ObsDim, shard.Settings.ActDim, batch);
+            }
+            catch (InvalidBatchException ex)
+            {
+                throw Invalid(ex.Reason, ex.Message);
+            }
             double[] priorities = Priorities(request, batch.Count);
             long first;
             try
             {
-                first = await Table.InsertAsync(batch, priorities, context.CancellationToken).ConfigureAwait(false);
+                first = await Table.InsertAsync(batch, priorities, scope.Token).ConfigureAwait(false);
             }
-            catch (RateLimitedException ex) when (context.DeadlinePassed)
+            catch (RateLimitedException ex) when (scope.DeadlineReached)
             {
-                throw new RpcException(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_insert");
+                throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_insert");
             }
-            catch (ReplayClosedException ex)
+            catch (Exception ex) when (ex is ReplayClosedException || (ex is OperationCanceledException && scope.Stopping))
             {
-                throw new RpcException(StatusCode.Unavailable, ex.Message, "shutting_down");
+                throw ShuttingDown();
             }
             shard.SawPolicyVersion(request.PolicyVersion);
             response.Transitions += (ulong)batch.Count;
@@ -43,7 +54,7 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         return response;
     }
 
-    public async Task SampleAsync(SampleRequest request, GrpcResponseStream<SampleResponse> responses, GrpcServerCallContext context)
+    public override async Task Sample(SampleRequest request, IServerStreamWriter<SampleResponse> responses, ServerCallContext context)
     {
         EnsureReady();
         int max = shard.Settings.MaxSampleSize;
@@ -51,6 +62,7 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         if (request.BatchSize > max) throw Invalid("sample_too_large", $"batch_size {request.BatchSize} exceeds this shard's limit of {max}");
         if (!double.IsFinite(request.ImportanceExponent) || request.ImportanceExponent < 0)
             throw Invalid("bad_importance_exponent", $"importance_exponent must be finite and non-negative, not {request.ImportanceExponent}");
+        using var scope = new ShardCallScope(context, lifetime.ApplicationStopping);
         int size = (int)request.BatchSize;
         long batches = Math.Max(1u, request.NumBatches);
         var sample = new ReplaySample(size, shard.Settings.ObsDim, shard.Settings.ActDim);
@@ -58,15 +70,15 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         {
             try
             {
-                await Table.SampleAsync(sample, size, request.ImportanceExponent, context.CancellationToken).ConfigureAwait(false);
+                await Table.SampleAsync(sample, size, request.ImportanceExponent, scope.Token).ConfigureAwait(false);
             }
-            catch (RateLimitedException ex) when (context.DeadlinePassed)
+            catch (RateLimitedException ex) when (scope.DeadlineReached)
             {
-                throw new RpcException(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
+                throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
             }
-            catch (ReplayClosedException ex)
+            catch (Exception ex) when (ex is ReplayClosedException || (ex is OperationCanceledException && scope.Stopping))
             {
-                throw new RpcException(StatusCode.Unavailable, ex.Message, "shutting_down");
+                throw ShuttingDown();
             }
             var response = new SampleResponse { Batch = TransitionCodec.Encode(sample.Batch), ShardSize = (ulong)sample.TableSize };
             for (int i = 0; i < size; i++) response.Keys.Add((ulong)sample.Keys[i]);
@@ -75,10 +87,11 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         }
     }
 
-    public Task<UpdatePrioritiesResponse> UpdatePrioritiesAsync(UpdatePrioritiesRequest request, GrpcServerCallContext context)
+    public override Task<UpdatePrioritiesResponse> UpdatePriorities(UpdatePrioritiesRequest request, ServerCallContext context)
     {
         EnsureReady();
-        if (!Table.IsPrioritized) throw new RpcException(StatusCode.FailedPrecondition, "this shard samples uniformly; start it with a priority exponent to use priorities", "not_prioritized");
+        if (!Table.IsPrioritized)
+            throw ReplayRefusal.Create(StatusCode.FailedPrecondition, "this shard samples uniformly; start it with a priority exponent to use priorities", "not_prioritized");
         if (request.Keys.Count != request.Priorities.Count)
             throw Invalid("mismatched_batch_lengths", $"{request.Keys.Count} keys but {request.Priorities.Count} priorities");
         foreach (double p in request.Priorities)
@@ -88,7 +101,7 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         return Task.FromResult(new UpdatePrioritiesResponse { Updated = (ulong)updated, Missing = (ulong)(keys.Length - updated) });
     }
 
-    public Task<InfoResponse> InfoAsync(InfoRequest request, GrpcServerCallContext context)
+    public override Task<InfoResponse> Info(InfoRequest request, ServerCallContext context)
     {
         ReplayTableInfo info = Table.Info();
         ShardSettings s = shard.Settings;
@@ -123,11 +136,50 @@ public sealed class ReplayGrpcService(ReplayShard shard)
         return Task.FromResult(response);
     }
 
-    public async Task<CheckpointResponse> CheckpointAsync(CheckpointRequest request, GrpcServerCallContext context)
+    public override async Task<CheckpointResponse> Checkpoint(CheckpointRequest request, ServerCallContext context)
     {
         EnsureReady();
         SnapshotResult result = await shard.SnapshotAsync(context.CancellationToken).ConfigureAwait(false);
         return new CheckpointResponse { Path = result.Path, Transitions = (ulong)result.Transitions, Bytes = (ulong)result.Bytes, Seconds = result.Duration.TotalSeconds };
+    }
+
+    /// <summary>
+    /// The next message of an insert stream. Grpc.AspNetCore reads (and limits) it inside this call, so a broken or
+    /// oversize message surfaces here: refused with a reason the shard counts, before anything is stored.
+    /// </summary>
+    private async Task<bool> NextAsync(IAsyncStreamReader<InsertRequest> requests, ShardCallScope scope)
+    {
+        try
+        {
+            return await requests.MoveNext(scope.Token).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+        {
+            throw ReplayRefusal.Create(StatusCode.ResourceExhausted,
+                $"request message exceeds the limit of {shard.Settings.MaxMessageBytes} bytes (--max-message-bytes); send smaller batches", "message_too_large");
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Internal)
+        {
+            // Grpc.AspNetCore's own framing errors: "Incomplete message." when the stream ends inside one.
+            string reason = ex.Status.Detail.StartsWith("Incomplete message", StringComparison.Ordinal) ? "truncated_frame" : "malformed_frame";
+            throw ReplayRefusal.Create(StatusCode.Internal, $"malformed request stream: {ex.Status.Detail}", reason);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ReplayRefusal.Create(StatusCode.Internal, $"malformed request stream: {ex.Message}", "malformed_frame");
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw ReplayRefusal.Create(StatusCode.Internal, $"a request message could not be parsed as InsertRequest: {ex.Message}", "unparsable_message");
+        }
+        catch (OperationCanceledException) when (scope.Stopping)
+        {
+            throw ShuttingDown();
+        }
+        catch (OperationCanceledException) when (scope.DeadlineReached)
+        {
+            throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, "the call's deadline came while waiting for the next insert message", "deadline");
+        }
     }
 
     private double[] Priorities(InsertRequest request, int rows)
@@ -143,8 +195,11 @@ public sealed class ReplayGrpcService(ReplayShard shard)
 
     private void EnsureReady()
     {
-        if (!shard.Ready) throw new RpcException(StatusCode.Unavailable, "shard is restoring its snapshot; retry shortly", "not_ready");
+        if (!shard.Ready) throw ReplayRefusal.Create(StatusCode.Unavailable, "shard is restoring its snapshot; retry shortly", "not_ready");
     }
 
-    private static RpcException Invalid(string reason, string detail) => new(StatusCode.InvalidArgument, detail, reason);
+    private static RpcException ShuttingDown() =>
+        ReplayRefusal.Create(StatusCode.Unavailable, "server is shutting down; retry on another shard or after restart", "shutting_down");
+
+    private static RpcException Invalid(string reason, string detail) => ReplayRefusal.Create(StatusCode.InvalidArgument, detail, reason);
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SoftQDistributed.Shared.Grpc;
+using Grpc.Core;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Proto.Replay;
 
@@ -195,10 +195,10 @@ public sealed class ShardedReplayClient : IDisposable
         int got = 0;
         try
         {
-            await foreach (SampleResponse response in shard.Client.SampleAsync(request, CallOptions(cancellationToken), cancellationToken).ConfigureAwait(false))
+            await foreach (SampleResponse response in shard.Client.SampleAsync(request, CallOptions(cancellationToken)).ConfigureAwait(false))
             {
                 int n = TransitionCodec.RowCount(response.Batch);
-                if (n != rows) throw new RpcException(StatusCode.Internal, $"shard {shard.Client.Address} sent {n} rows, {rows} were asked");
+                if (n != rows) throw new RpcException(new Status(StatusCode.Internal, $"shard {shard.Client.Address} sent {n} rows, {rows} were asked"));
                 DecodeInto(response, destination, offset, n);
                 if (shardOfRow is not null) Array.Fill(shardOfRow, shardIndex, offset, n);
                 got = n;
@@ -242,20 +242,22 @@ public sealed class ShardedReplayClient : IDisposable
         shardOfRow?.AsSpan(from, rows).CopyTo(shardOfRow.AsSpan(to));
     }
 
-    private GrpcCallOptions CallOptions(CancellationToken cancellationToken) => new(_timeout, cancellationToken);
+    private CallOptions CallOptions(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + _timeout, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Transport failures, UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down.
-    /// A status the shard sent, DEADLINE_EXCEEDED from its rate limiter included, is an answer: the caller gets it.
+    /// Transport failures (the client's own status, with the exception behind it: refused connection, TLS),
+    /// UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down. A refusal the shard sent
+    /// (it carries a reason), DEADLINE_EXCEEDED from its rate limiter included, is an answer: the caller gets it.
     /// </summary>
     private static bool IsUnreachable(RpcException ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
-        && (ex.Status == StatusCode.Unavailable || (ex.Status == StatusCode.DeadlineExceeded && !ex.FromServer));
+        && (ex.StatusCode == StatusCode.Unavailable
+            || (ReplayRefusal.ReasonOf(ex) is null && (ex.StatusCode == StatusCode.DeadlineExceeded || ex.Status.DebugException is not null)));
 
     private RpcException NoShard(string what, RpcException? last)
     {
         string addresses = string.Join(", ", _shards.Select(s => s.Client.Address));
-        return new RpcException(StatusCode.Unavailable, $"{what}: no replay shard answered ({addresses}); last error: {last?.Detail ?? "all shards backing off or empty"}", inner: last);
+        return new RpcException(new Status(StatusCode.Unavailable, $"{what}: no replay shard answered ({addresses}); last error: {last?.Status.Detail ?? "all shards backing off or empty"}", last));
     }
 
     private sealed class ShardState(ReplayShardClient client)

@@ -1,5 +1,3 @@
-using SoftQDistributed.Shared.Grpc;
-
 namespace SoftQDistributed.Shared.Replay;
 
 /// <summary>Settings of a <see cref="ShardedReplayClient"/>.</summary>
@@ -10,7 +8,7 @@ namespace SoftQDistributed.Shared.Replay;
 /// <param name="BackoffMax">The longest a failed shard is skipped before it is tried again.</param>
 /// <param name="SizeRefreshInterval">How often a sample first asks every live shard its size, so a shard that filled up since (or one first seen empty) gets its share.</param>
 /// <param name="Seed">Seed for splitting samples across shards.</param>
-/// <param name="Channel">Transport options shared by every shard's channel.</param>
+/// <param name="Channel">Connection options (token, TLS trust) shared by every shard's channel.</param>
 public sealed record ShardedReplayClientOptions(
     int ObsDim,
     int ActDim,
@@ -19,4 +17,4 @@ public sealed record ShardedReplayClientOptions(
     TimeSpan? BackoffMax = null,
     TimeSpan? SizeRefreshInterval = null,
     ulong Seed = 1,
-    GrpcChannelOptions? Channel = null);
+    ReplayChannelOptions? Channel = null);

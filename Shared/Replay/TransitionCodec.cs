@@ -1,13 +1,12 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 
 namespace SoftQDistributed.Shared.Replay;
 
 /// <summary>
 /// Converts between <see cref="TransitionBatch"/> and its wire form (float32 little-endian bytes with shapes),
-/// and refuses a mis-shaped or non-finite batch whole, with INVALID_ARGUMENT and a reason tag.
+/// and refuses a mis-shaped or non-finite batch whole (<see cref="InvalidBatchException"/>, with a reason tag).
 /// </summary>
 public static class TransitionCodec
 {
@@ -108,5 +107,5 @@ public static class TransitionCodec
 
     private static string ShapeText(Tensor tensor) => "[" + string.Join(", ", tensor.Shape) + "]";
 
-    private static RpcException Invalid(string reason, string detail) => new(StatusCode.InvalidArgument, detail, reason);
+    private static InvalidBatchException Invalid(string reason, string detail) => new(reason, detail);
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using SoftQDistributed.Shared.Grpc;
+using Grpc.Core;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
@@ -119,15 +119,16 @@ internal static class ReplayBenchmark
             Phase inserts = await Timed(s.Clients, s.Seconds, async (client, n) =>
             {
                 int shard = ShardedReplayClient.Route((ulong)(client * 1_000_003 + n), processes.Count);
-                await streams[client][shard].WriteAsync(requests[n % requests.Length]);
+                await streams[client][shard].RequestStream.WriteAsync(requests[n % requests.Length]);
                 return s.Batch;
             });
             long acknowledged = 0;
             foreach (var perClient in streams)
                 foreach (var stream in perClient)
                 {
-                    acknowledged += (long)(await stream.CompleteAsync()).Transitions;
-                    await stream.DisposeAsync();
+                    await stream.RequestStream.CompleteAsync();
+                    acknowledged += (long)(await stream.ResponseAsync).Transitions;
+                    stream.Dispose();
                 }
             inserts = inserts with { Transitions = acknowledged }; // count what the shards confirmed storing
             double rssMb = processes.Average(p => ResidentMb(p.Process.Id));

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -14,15 +14,15 @@ public sealed class AuthTests
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--auth-token", "s3cret");
         var insert = new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(4, 3, 2, 0)) };
 
-        foreach (GrpcChannelOptions? options in new[] { null, new GrpcChannelOptions(AuthToken: "guess") })
+        foreach (ReplayChannelOptions? options in new[] { null, new ReplayChannelOptions(AuthToken: "guess") })
         {
             using var stranger = new ReplayShardClient(shard.Grpc, options);
             var ex = await Assert.ThrowsAsync<RpcException>(() => stranger.InsertAsync(insert));
-            Assert.Equal(StatusCode.Unauthenticated, ex.Status);
-            Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => stranger.InfoAsync())).Status);
+            Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+            Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => stranger.InfoAsync())).StatusCode);
         }
 
-        using var member = new ReplayShardClient(shard.Grpc, new GrpcSecurity(Token: "s3cret").Channel());
+        using var member = new ReplayShardClient(shard.Grpc, new ReplayChannelOptions(AuthToken: "s3cret"));
         await member.InsertAsync(insert);
         InfoResponse info = await member.InfoAsync();
         Assert.Equal(4UL, info.Size);

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
 using Google.Protobuf;
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -47,17 +47,10 @@ public sealed class BadInputTests : IAsyncLifetime
         InfoResponse before = await Info();
         InsertRequest good = new() { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 1000)) };
         InsertRequest bad = Spoil(kind);
-        await using var call = _client.OpenInsertStream();
-        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            // A fast shard (native AOT) may refuse an oversize message by its header, before the client has
-            // finished writing it: then the status comes from this first write.
-            await call.WriteAsync(bad);
-            await call.WriteAsync(good);
-            await call.CompleteAsync();
-        });
-        Assert.Equal(status, ex.Status);
-        Assert.Contains(message, ex.Detail);
+        // One stream: the shard refuses the bad batch and ends the call before the good one is stored.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _client.InsertAsync([bad, good]));
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Contains(message, ex.Status.Detail);
         InfoResponse after = await Info();
         Assert.Equal(before.ContentChecksum, after.ContentChecksum);
         Assert.Equal(before.TotalInserted, after.TotalInserted);
@@ -65,9 +58,9 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("truncated", "stream ended inside a message", "truncated_frame")]
+    [InlineData("truncated", "Incomplete message", "truncated_frame")]
     [InlineData("garbage", "could not be parsed", "unparsable_message")]
-    [InlineData("bad flag", "compressed-flag byte is 7", "malformed_frame")]
+    [InlineData("bad flag", "Unexpected compressed flag value", "malformed_frame")]
     public async Task A_broken_frame_is_refused_with_INTERNAL(string kind, string message, string reason)
     {
         InfoResponse before = await Info();
@@ -86,12 +79,26 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(before.Rejected.GetValueOrDefault(reason) + 1, after.Rejected[reason]);
     }
 
+    [Theory]
+    [InlineData("garbage", StatusCode.Unknown, "unreadable_request")]
+    [InlineData("oversize", StatusCode.ResourceExhausted, "message_too_large")]
+    public async Task A_broken_single_request_is_refused_before_any_service_code_and_counted(string kind, StatusCode status, string reason)
+    {
+        InfoResponse before = await Info();
+        byte[] frame = Frame(kind == "garbage" ? Enumerable.Range(0, 64).Select(i => (byte)(0xFF - i)).ToArray() : new byte[70_000]);
+        (StatusCode got, _) = await RawCall(Service + "Sample", frame);
+        Assert.Equal(status, got);
+        InfoResponse after = await Info();
+        Assert.Equal(before.TotalSampled, after.TotalSampled);
+        Assert.Equal(before.Rejected.GetValueOrDefault(reason) + 1, after.Rejected[reason]);
+    }
+
     [Fact]
     public async Task An_unknown_method_is_UNIMPLEMENTED()
     {
         (StatusCode status, string detail) = await RawCall(Service + "Erase", Frame([]));
         Assert.Equal(StatusCode.Unimplemented, status);
-        Assert.Contains("unknown method /softq.replay.v1.ReplayService/Erase", detail);
+        Assert.Contains("Method is unimplemented", detail);
         Assert.Equal(1UL, (await Info()).Rejected["unknown_method"]);
     }
 
@@ -102,8 +109,8 @@ public sealed class BadInputTests : IAsyncLifetime
         {
             await foreach (SampleResponse _ in _client.SampleAsync(new SampleRequest { BatchSize = 513 })) { }
         });
-        Assert.Equal(StatusCode.InvalidArgument, ex.Status);
-        Assert.Contains("batch_size 513 exceeds this shard's limit of 512", ex.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains("batch_size 513 exceeds this shard's limit of 512", ex.Status.Detail);
         Assert.Equal(1UL, (await Info()).Rejected["sample_too_large"]);
     }
 
@@ -116,10 +123,10 @@ public sealed class BadInputTests : IAsyncLifetime
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(10, 3, 2, 0)) });
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 8 }, new GrpcCallOptions(TimeSpan.FromMilliseconds(300)))) { }
+            await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 8 }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2)))) { }
         });
-        Assert.Equal(StatusCode.DeadlineExceeded, ex.Status);
-        Assert.Contains("min_size_to_sample 500: the table holds 10", ex.Detail);
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.Contains("min_size_to_sample 500: the table holds 10", ex.Status.Detail);
         InfoResponse info = await client.InfoAsync();
         Assert.True(info.SampleBlockedSeconds > 0);
         Assert.Equal(0UL, info.TotalSampled);
@@ -133,9 +140,9 @@ public sealed class BadInputTests : IAsyncLifetime
         using var client = new ReplayShardClient(shard.Grpc);
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(30, 3, 2, 0)) });
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(5, 3, 2, 30)) }, new GrpcCallOptions(TimeSpan.FromMilliseconds(300))));
-        Assert.Equal(StatusCode.DeadlineExceeded, ex.Status);
-        Assert.Contains("samples_per_insert 1 with error_buffer 20", ex.Detail);
+            client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(5, 3, 2, 30)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2))));
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+        Assert.Contains("samples_per_insert 1 with error_buffer 20", ex.Status.Detail);
         Assert.True((await client.InfoAsync()).InsertBlockedSeconds > 0);
     }
 
@@ -188,7 +195,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await response.Content.ReadAsByteArrayAsync();
         var headers = response.TrailingHeaders.Contains("grpc-status") ? (System.Net.Http.Headers.HttpHeaders)response.TrailingHeaders : response.Headers;
         int code = int.Parse(headers.GetValues("grpc-status").Single());
-        string message = headers.TryGetValues("grpc-message", out var values) ? GrpcProtocol.DecodeMessage(values.Single()) : "";
+        string message = headers.TryGetValues("grpc-message", out var values) ? Uri.UnescapeDataString(values.Single()) : "";
         return ((StatusCode)code, message);
     }
 }

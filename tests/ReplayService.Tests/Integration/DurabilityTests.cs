@@ -1,5 +1,5 @@
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -67,8 +67,8 @@ public sealed class DurabilityTests
         await using (ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "1000"))
         {
             using var client = new ReplayShardClient(shard.Grpc);
-            await using var stream = client.OpenInsertStream(); // left open, as an actor keeps it
-            await stream.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(20, 3, 2, 0)) });
+            using var stream = client.OpenInsertStream(); // left open, as an actor keeps it
+            await stream.RequestStream.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(20, 3, 2, 0)) });
             await using var sample = client.SampleAsync(new SampleRequest { BatchSize = 4 }).GetAsyncEnumerator(); // held: 1000 needed
             Task<bool> waiting = sample.MoveNextAsync().AsTask();
             await Eventually.Until(async () => (await client.InfoAsync()).SamplesBlockedNow == 1 && (await client.InfoAsync()).Size == 20,
@@ -76,7 +76,7 @@ public sealed class DurabilityTests
 
             Assert.Equal(0, await shard.TerminateAsync(within: TimeSpan.FromSeconds(20))); // well inside Kubernetes' 30 s grace, far below the 60 s drain limit
             var ended = await Assert.ThrowsAsync<RpcException>(() => waiting);
-            Assert.Equal(StatusCode.Unavailable, ended.Status);
+            Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
         }
         await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
         using var again = new ReplayShardClient(restarted.Grpc);
@@ -166,10 +166,9 @@ public sealed class DurabilityTests
 
     private static async Task Insert(ReplayShardClient client, int rows, int firstId)
     {
-        await using var call = client.OpenInsertStream();
-        for (int done = 0; done < rows; done += 50)
-            await call.WriteAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(Math.Min(50, rows - done), 3, 2, firstId + done)) });
-        InsertResponse response = await call.CompleteAsync();
+        var batches = Enumerable.Range(0, (rows + 49) / 50)
+            .Select(i => new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(Math.Min(50, rows - i * 50), 3, 2, firstId + i * 50)) });
+        InsertResponse response = await client.InsertAsync(batches); // one stream
         Assert.Equal((ulong)rows, response.Transitions);
     }
 

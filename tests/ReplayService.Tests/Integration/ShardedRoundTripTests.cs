@@ -1,5 +1,5 @@
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -16,16 +16,17 @@ public sealed class TlsTests
         await using ShardProcess shard = await ShardProcess.StartAsync(Path.Combine(dir.Path, "data"), 0, "--tls-cert", certificate.PfxPath, "--tls-cert-password", SelfSignedCertificate.Password);
         Assert.Equal("https", shard.Grpc.Scheme);
         string thumbprint = certificate.Certificate.Thumbprint;
-        using var client = new ReplayShardClient(shard.Grpc, new GrpcChannelOptions(
+        using var client = new ReplayShardClient(shard.Grpc, new ReplayChannelOptions(
             ServerCertificateValidation: (_, presented, _, _) => presented is not null && presented.GetCertHashString() == thumbprint));
         await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(8, 3, 2, 0)) });
         Assert.Equal(8UL, (await client.InfoAsync()).Size);
 
-        // The configuration route every role uses: trust the server's own certificate, exported as a .crt file.
-        using var trusting = new ReplayShardClient(shard.Grpc, new GrpcSecurity(TrustedCertificate: certificate.CrtPath).Channel());
+        // Trust the server's own certificate, exported as a .crt file.
+        using var trusting = new ReplayShardClient(shard.Grpc, ReplayChannelOptions.Trusting(certificate.CrtPath));
         Assert.Equal(8UL, (await trusting.InfoAsync()).Size);
         using var untrusting = new ReplayShardClient(shard.Grpc);
         var refused = await Assert.ThrowsAsync<RpcException>(() => untrusting.InfoAsync());
-        Assert.Equal(StatusCode.Unavailable, refused.Status);
+        Assert.Contains("SSL connection could not be established", refused.Status.Detail);
+        Assert.NotNull(refused.Status.DebugException); // refused on this side, before any call reached the shard
     }
 }

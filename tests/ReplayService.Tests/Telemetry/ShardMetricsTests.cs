@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Integration;
 using SoftQDistributed.ReplayService.Tests.Unit;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -120,7 +120,7 @@ public sealed class ShardMetricsTests
         {
             await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 1_000_000 })) { }
         });
-        Assert.Equal(StatusCode.InvalidArgument, refused.Status);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         await client.CheckpointAsync();
     }
 

@@ -1,7 +1,7 @@
 using SoftQDistributed.Actors;
 using SoftQDistributed.Actors.Extensions;
 using SoftQDistributed.Shared.Cluster;
-using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Hosting;
 
 // One actor node: settings from appsettings.json < SOFTQ__* environment variables < command line.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

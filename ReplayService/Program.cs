@@ -1,7 +1,7 @@
 using SoftQDistributed.ReplayService;
 using SoftQDistributed.ReplayService.Extensions;
 using SoftQDistributed.Shared.Cluster;
-using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Hosting;
 
 // One replay shard: settings from appsettings.json < SOFTQ__* environment variables < command line.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

@@ -6,7 +6,6 @@ using SoftQDistributed.Actors.Cluster;
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Hosting;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Actors.Extensions;

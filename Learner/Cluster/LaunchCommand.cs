@@ -135,7 +135,7 @@ public static class LaunchCommand
     }
 
     private static string? ConfiguredToken() =>
-        SettingsLoader.ReadSecurity(new ConfigurationBuilder().AddEnvironmentVariables("SOFTQ__").Build()).Token;
+        SettingsLoader.ReadAuthToken(new ConfigurationBuilder().AddEnvironmentVariables("SOFTQ__").Build());
 
     private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }

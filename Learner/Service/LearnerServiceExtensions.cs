@@ -12,7 +12,6 @@ using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Hosting;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Telemetry;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Environments;
-using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
 namespace SoftQDistributed.Learner.Service;

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SoftQDistributed.Shared.Cluster;
-using SoftQDistributed.Shared.Grpc;
+using SoftQDistributed.Shared.Replay;
 
 namespace SoftQDistributed.Learner.Settings;
 
@@ -11,8 +11,8 @@ namespace SoftQDistributed.Learner.Settings;
 /// Loads settings the ASP.NET Core way, lowest first: the records' defaults, per-environment defaults,
 /// appsettings.json (current directory), environment variables (<c>SOFTQ__Train__EnvSteps</c>), the command
 /// line (<c>--env-steps 5000</c>). Sections: <c>Train</c> (<see cref="TrainingSettings"/>) and <c>SoftQ</c>
-/// (<see cref="SoftQSettings"/>); <c>serve</c> also reads <c>Serve</c> (<see cref="ServeSettings"/>) and the security keys
-/// (<c>Auth:Token</c>, <c>Tls:TrustedCertificate</c>). Unknown switches and malformed values are <see cref="SettingsException"/>s.
+/// (<see cref="SoftQSettings"/>); <c>serve</c> also reads <c>Serve</c> (<see cref="ServeSettings"/>) and <c>Cluster</c>.
+/// Unknown switches and malformed values are <see cref="SettingsException"/>s.
 /// </summary>
 public static partial class SettingsLoader
 {
@@ -47,12 +47,12 @@ public static partial class SettingsLoader
         }
     }
 
-    /// <summary>The token and trusted certificate (Auth:Token, Tls:TrustedCertificate); a placeholder token is a <see cref="SettingsException"/>.</summary>
-    public static GrpcSecurity ReadSecurity(IConfiguration configuration)
+    /// <summary>The shards' gRPC-edge token (Auth:Token), or null; a shipped placeholder is a <see cref="SettingsException"/>.</summary>
+    public static string? ReadAuthToken(IConfiguration configuration)
     {
         try
         {
-            return GrpcSecurity.From(configuration);
+            return ReplayAuthToken.From(configuration);
         }
         catch (ArgumentException e)
         {

@@ -6,7 +6,6 @@ using SoftQDistributed.ReplayService.Grpc;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.ReplayService.Snapshots;
-using SoftQDistributed.Shared.Grpc;
 using SoftQDistributed.Shared.Replay;
 using SoftQDistributed.Shared.Telemetry;
 

@@ -7,9 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace SoftQDistributed.Shared.Grpc;
+namespace SoftQDistributed.Shared.Hosting;
 
-/// <summary>The two listeners every role opens: gRPC (h2c, or TLS with a certificate) and HTTP/1.1 for probes and scrapes.</summary>
+/// <summary>The listeners the roles open: gRPC (the shards' edge: h2c, or TLS with a certificate) and HTTP/1.1 for probes, scrapes and status.</summary>
 public static class KestrelListeners
 {
     /// <summary>gRPC on <paramref name="port"/>: TLS when a PKCS#12 certificate is given, else h2c with prior knowledge.</summary>

@@ -1,8 +1,10 @@
-# One image for every role; the first argument picks it (deploy/docker/softq-entrypoint.sh):
-#   docker run softq learner serve --replay http://replay-0:50051 ...
-#   docker run softq replay --shard-id 0 --data-dir /data ...
-#   docker run softq actor --learner http://learner:50051 --replay ... --env multigoal --envs 16
-# Every role listens on 0.0.0.0 (SOFTQ_HOST) with gRPC on 50051 and HTTP (/healthz, /readyz, /metrics) on 8080.
+# One image for every role; the first argument picks it (deploy/docker/softq-entrypoint.sh). Every role is a member
+# of one Akka.NET cluster, found through the seeds (the replay shards' stable names), not through URL lists:
+#   docker run softq replay --data-dir /data --seeds replay-0:4053,... --public-host replay-0 ...
+#   docker run softq learner serve --env multigoal --out /data/learner --seeds replay-0:4053,...
+#   docker run softq actor --env multigoal --envs 16 --seeds replay-0:4053,...
+# Every role listens on 0.0.0.0 (SOFTQ_HOST): cluster remoting on 4053 (SOFTQ_CLUSTER_PORT), HTTP (/healthz,
+# /readyz, /metrics) on 8080; the shards also serve the gRPC edge (replay.proto) on 50051. docs/DEPLOYMENT.md.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -39,10 +41,11 @@ RUN chmod 0755 /usr/local/bin/softq
 ENV DOTNET_gcServer=0 \
     SOFTQ_HOST=0.0.0.0 \
     SOFTQ_GRPC_PORT=50051 \
-    SOFTQ_HTTP_PORT=8080
+    SOFTQ_HTTP_PORT=8080 \
+    SOFTQ_CLUSTER_PORT=4053
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 50051 8080
+EXPOSE 4053 50051 8080
 ENTRYPOINT ["/usr/local/bin/softq"]
 CMD ["help"]

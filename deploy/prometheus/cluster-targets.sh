@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes Prometheus file_sd targets (<role>.json for learner, replay and actor) from a launch cluster's cluster.json.
 # Usage: deploy/prometheus/cluster-targets.sh DIR [OUT]   (DIR = the launch --out folder; OUT = deploy/prometheus/targets)
-# cluster.json is an array of {role, index, pid, rpc_url, http_url, restarts}, role one of shard, learner, actor;
+# cluster.json is an array of {role, index, pid, rpc_url, http_url, akka_address, restarts}, role one of shard, learner, actor;
 # /metrics is served on http_url. The shards' targets go to replay.json (job softq-replay).
 set -euo pipefail
 dir="${1:?usage: $0 LAUNCH_OUT_DIR [TARGETS_DIR]}"

@@ -107,6 +107,107 @@ public sealed partial class DeploymentFilesTests
         Assert.True(exitCode == 0, output);
     }
 
+    [ToolFact("docker-compose", "install the Debian package docker-compose")]
+    public async Task The_compose_services_form_one_cluster_seeded_by_an_odd_number_of_shards()
+    {
+        // The file as compose resolves it (anchors merged, variables at their defaults).
+        (int exitCode, string resolved) = await ExternalTool.RunAsync("docker-compose", ["-f", RepositoryRoot.File("docker-compose.yml"), "config"],
+            workingDirectory: RepositoryRoot.Path);
+        Assert.True(exitCode == 0, resolved);
+        Dictionary<string, string> services = ComposeServices(resolved);
+        string[] softq = [.. services.Where(s => s.Value.Contains("softq-distributed", StringComparison.Ordinal)).Select(s => s.Key)];
+        Assert.Contains("learner", softq);
+        Assert.Contains("actor", softq);
+        string[] shards = [.. softq.Where(name => ComposeCommand(services[name]).StartsWith("replay", StringComparison.Ordinal))];
+        Assert.True(shards.Length % 2 == 1, $"{shards.Length} replay shards: keep-majority on role replay needs an odd count");
+
+        foreach (string name in softq)
+        {
+            string block = services[name];
+            string command = ComposeCommand(block);
+            Assert.DoesNotContain("--replay", command);
+            Assert.DoesNotContain("--learner", command);
+            string[] seeds = Setting(block, "SOFTQ__Cluster__Seeds").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            // The seeds are the shards, by the name each advertises (compose's DNS answers the service name).
+            Assert.Equal(shards.Order().Select(shard => shard + ":4053"), seeds.Order());
+            Assert.Equal("replay", Setting(block, "SOFTQ__Cluster__SplitBrainRole"));
+            Assert.Equal("8388608", Setting(block, "SOFTQ__Cluster__FrameBytes"));
+            // Every member holds the cluster certificate, mounted from the compose secret.
+            Assert.Equal("/run/secrets/cluster-tls", Setting(block, "SOFTQ__Cluster__TlsCertificate"));
+            Assert.Matches(@"(?m)^\s+(- )?(source: )?cluster-tls$", block);
+            double grace = GraceSeconds(block);
+            if (shards.Contains(name))
+            {
+                Assert.Equal(name, Setting(block, "SOFTQ__Cluster__PublicHost"));
+                Assert.True(grace >= 120, $"{name}: stop_grace_period {grace} s leaves no room for the final snapshot");
+                Assert.Contains("/readyz", block);
+            }
+            else if (name == "learner")
+            {
+                Assert.True(grace >= 120, $"learner: stop_grace_period {grace} s leaves no room for the final checkpoint");
+                Assert.StartsWith("learner serve", command);
+            }
+            else Assert.True(grace >= 30, $"{name}: stop_grace_period {grace} s");
+        }
+        Assert.Matches(@"(?m)^secrets:\n  cluster-tls:\n    file: ", resolved.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    /// <summary>Each service of a resolved compose file (the output of <c>docker-compose config</c>) and its block of lines.</summary>
+    private static Dictionary<string, string> ComposeServices(string resolved)
+    {
+        var services = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? current = null;
+        bool inServices = false;
+        var block = new System.Text.StringBuilder();
+        foreach (string line in resolved.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            {
+                if (current is not null) services[current] = block.ToString();
+                current = null;
+                inServices = line == "services:";
+                continue;
+            }
+            if (!inServices) continue;
+            Match name = Regex.Match(line, @"^  ([A-Za-z0-9_.-]+):\s*$");
+            if (name.Success)
+            {
+                if (current is not null) services[current] = block.ToString();
+                current = name.Groups[1].Value;
+                block.Clear();
+            }
+            else if (current is not null) block.Append(line).Append('\n');
+        }
+        if (current is not null) services[current] = block.ToString();
+        return services;
+    }
+
+    /// <summary>A service's command as one line (compose v1 prints a string, folded when long; v2 a list).</summary>
+    private static string ComposeCommand(string block)
+    {
+        Match single = Regex.Match(block, @"(?m)^    command: (.+)\n((?:      (?!- ).*\n)*)"); // v1 folds long lines
+        if (single.Success)
+            return string.Join(' ', (single.Groups[1].Value + "\n" + single.Groups[2].Value).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Trim())).Trim('\'', '"');
+        Match list = Regex.Match(block, @"(?m)^    command:\n((?:      - .*\n)+)");
+        return list.Success ? string.Join(' ', list.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()[2..].Trim('\'', '"'))) : "";
+    }
+
+    private static string Setting(string block, string key)
+    {
+        Match m = Regex.Match(block, $@"(?m)^      {key}: (.*)$");
+        return m.Success ? m.Groups[1].Value.Trim().Trim('\'', '"') : "";
+    }
+
+    /// <summary>stop_grace_period in seconds (120s, 2m, 2m0s); compose's default of 10 s when unset.</summary>
+    private static double GraceSeconds(string block)
+    {
+        Match m = Regex.Match(block, @"(?m)^    stop_grace_period: ['""]?(?:(\d+)m)?(?:(\d+)s)?['""]?\s*$");
+        if (!m.Success) return 10;
+        return (m.Groups[1].Success ? 60 * int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0)
+            + (m.Groups[2].Success ? int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0);
+    }
+
     [ToolFact("yamllint", "install the Debian package yamllint")]
     public async Task Yamllint_accepts_every_yaml_file_shipped()
     {
@@ -127,12 +228,64 @@ public sealed partial class DeploymentFilesTests
         (int exitCode, string output) = await ExternalTool.RunAsync("node", ["validate.mjs", RepositoryRoot.File("k8s")], workingDirectory: dir);
         Assert.True(exitCode == 0, output);
         foreach (string kind in new[] { "Namespace", "ConfigMap softq-settings", "Secret", "StatefulSet", "Deployment learner", "Deployment actor",
-                     "HorizontalPodAutoscaler", "PersistentVolumeClaim", "Service replay", "Service learner", "ServiceMonitor", "ConfigMap softq-grafana-dashboard" })
+                     "HorizontalPodAutoscaler", "PersistentVolumeClaim", "Service replay", "Service learner", "ServiceMonitor", "ConfigMap softq-grafana-dashboard",
+                     "PodDisruptionBudget replay", "ok   cluster:" })
             Assert.Contains(kind, output);
     }
 
+    /// <summary>Manifests that are valid Kubernetes but no working cluster: the validator must refuse each, naming why.</summary>
+    [ToolFact("node npm", "install the Debian packages nodejs and npm; the test installs kubernetes-models@5.1.0 under tests/k8s-validate")]
+    public async Task The_kubernetes_validator_refuses_manifests_that_would_not_form_a_cluster()
+    {
+        string dir = RepositoryRoot.File("tests", "k8s-validate");
+        if (!Directory.Exists(Path.Combine(dir, "node_modules", "kubernetes-models")))
+        {
+            (int installed, string log) = await ExternalTool.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], workingDirectory: dir, within: TimeSpan.FromMinutes(5));
+            Assert.True(installed == 0, $"npm ci in {dir} failed (no registry?):\n{log}");
+        }
+        (string File, string From, string To, string Expected)[] breakages =
+        [
+            ("replay-statefulset.yaml", "replicas: 3", "replicas: 2", "needs an odd count"),
+            ("settings-configmap.yaml", "replay-1.replay.softq.svc.cluster.local:4053", "replay-1.replay.softq.svc:4053", "is not a replay pod's stable name"),
+            ("replay-statefulset.yaml", "value: $(POD_NAME).replay.softq.svc.cluster.local", "value: $(POD_NAME).replay", "not its seed name"),
+            ("replay-service.yaml", "publishNotReadyAddresses: true", "publishNotReadyAddresses: false", "publishNotReadyAddresses must be true"),
+            ("learner-deployment.yaml", "type: Recreate", "type: RollingUpdate", "strategy must be Recreate"),
+            ("learner-deployment.yaml", "replicas: 1", "replicas: 2", "the learner runs once"),
+            ("actor-deployment.yaml", "fieldPath: status.podIP", "fieldPath: status.hostIP", "must be the pod IP"),
+            ("actor-deployment.yaml", "mountPath: /etc/softq/cluster-tls", "mountPath: /etc/softq/other", "the cluster certificate"),
+            ("actor-deployment.yaml", "containerPort: 4053", "containerPort: 4054", "not the cluster port 4053"),
+            ("actor-deployment.yaml", "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds 5 < 30"),
+            ("replay-statefulset.yaml", "path: /readyz", "path: /healthz", "readiness must be GET /readyz"),
+            ("learner-deployment.yaml", "            - serve\n", "            - serve\n            - --replay\n            - http://replay-0:50051\n", "--replay is gone"),
+            ("settings-configmap.yaml", "SOFTQ__Cluster__SplitBrainRole: replay", "SOFTQ__Cluster__SplitBrainRole: actor", "keep-majority on the stable role replay"),
+            ("kustomization.yaml", "  - replay-pdb.yaml\n", "", "replay-pdb.yaml: not listed"),
+        ];
+        foreach ((string file, string from, string to, string expected) in breakages)
+        {
+            using var temp = new TestDirectory();
+            CopyDirectory(RepositoryRoot.File("k8s"), temp.Path);
+            string path = Path.Combine(temp.Path, file);
+            string text = await File.ReadAllTextAsync(path);
+            Assert.True(text.Contains(from, StringComparison.Ordinal), $"{file} no longer contains '{from}': update this test");
+            await File.WriteAllTextAsync(path, text.Replace(from, to, StringComparison.Ordinal));
+            (int exitCode, string output) = await ExternalTool.RunAsync("node", ["validate.mjs", temp.Path], workingDirectory: dir);
+            Assert.True(exitCode != 0, $"{file}: '{from}' -> '{to}' passed:\n{output}");
+            Assert.Contains(expected, output);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     [ToolFact("sh", "a POSIX shell")]
-    public async Task The_image_entrypoint_adds_container_defaults_and_derives_the_shard_id_from_the_pod_ordinal()
+    public async Task The_image_entrypoint_adds_container_and_cluster_defaults_and_derives_the_shard_id_from_the_pod_ordinal()
     {
         using var temp = new TestDirectory();
         string dir = temp.Path;
@@ -142,20 +295,37 @@ public sealed partial class DeploymentFilesTests
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
         string script = RepositoryRoot.File("deploy", "docker", "softq-entrypoint.sh");
         string path = dir + ":" + Environment.GetEnvironmentVariable("PATH");
+        string[] clean = ["-u", "SOFTQ__Cluster__Host", "-u", "SOFTQ__Cluster__Port", "-u", "SOFTQ__Cluster__PublicHost", "-u", "SOFTQ__Shard__ShardId",
+            "-u", "SOFTQ__Actor__NodeId", "PATH=" + path];
 
-        (int code, string replay) = await ExternalTool.RunAsync("env", ["PATH=" + path, "HOSTNAME=replay-3", "sh", script, "replay", "--data-dir", "/data"]);
+        // A shard behind a stable name advertises it (SOFTQ__Cluster__PublicHost, as the manifests set it).
+        (int code, string replay) = await ExternalTool.RunAsync("env", [.. clean, "HOSTNAME=replay-3", "SOFTQ__Cluster__PublicHost=replay-3.replay.softq.svc.cluster.local",
+            "sh", script, "replay", "--data-dir", "/data"]);
         Assert.Equal(0, code);
-        Assert.Equal("/app/replay/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3", replay.Trim());
+        Assert.Equal("/app/replay/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3 "
+            + "--cluster-host 0.0.0.0 --cluster-port 4053", replay.Trim());
 
-        (code, string learner) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "learner", "serve", "--replay", "http://r:1", "--port", "7"]);
+        // The learner serves no gRPC port (serve refuses --port); switches given win; the cluster settings of the environment too.
+        (code, string learner) = await ExternalTool.RunAsync("env", [.. clean, "SOFTQ__Cluster__Port=4100", "sh", script, "learner", "serve", "--env", "multigoal",
+            "--public-host", "10.0.0.7"]);
         Assert.Equal(0, code);
-        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll serve --replay http://r:1 --port 7 --host 0.0.0.0 --http-port 8080", learner.Trim());
+        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll serve --env multigoal --public-host 10.0.0.7 --host 0.0.0.0 --http-port 8080 --cluster-host 0.0.0.0",
+            learner.Trim());
+        Assert.DoesNotContain("--port", learner);
 
-        (code, string actor) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "actor", "--envs", "4"]);
+        (code, string launch) = await ExternalTool.RunAsync("env", [.. clean, "sh", script, "learner", "launch", "--actors", "3"]);
         Assert.Equal(0, code);
-        Assert.Matches(@"^/app/actor/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+$", actor.Trim());
+        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll launch --actors 3", launch.Trim());
 
-        (code, _) = await ExternalTool.RunAsync("env", ["PATH=" + path, "sh", script, "painter"]);
+        // Without a name to advertise, a member advertises its own address (never the bind address 0.0.0.0).
+        (code, string actor) = await ExternalTool.RunAsync("env", [.. clean, "sh", script, "actor", "--envs", "4"]);
+        Assert.Equal(0, code);
+        Assert.Matches(@"^/app/actor/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+ --cluster-host 0\.0\.0\.0 --cluster-port 4053 --public-host \S+$",
+            actor.Trim());
+        Assert.DoesNotContain("--public-host 0.0.0.0", actor);
+        Assert.DoesNotContain("--public-host 127.", actor);
+
+        (code, _) = await ExternalTool.RunAsync("env", [.. clean, "sh", script, "painter"]);
         Assert.Equal(2, code);
     }
 

@@ -13,6 +13,7 @@ try
 {
     settings = builder.Configuration.ReadActorNodeSettings();
     cluster = builder.Configuration.ReadClusterSettings();
+    cluster.RequireSeeds("an actor node");
 }
 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
 {

@@ -39,7 +39,9 @@ public static partial class SettingsLoader
         serve.Validate();
         try
         {
-            return new ServeConfiguration(training, softQ, serve, configuration.ReadClusterSettings());
+            ClusterSettings cluster = configuration.ReadClusterSettings();
+            cluster.RequireSeeds("the learner");
+            return new ServeConfiguration(training, softQ, serve, cluster);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

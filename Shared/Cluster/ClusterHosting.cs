@@ -50,6 +50,11 @@ public static class ClusterHosting
                 .WithDistributedPubSub("")
                 .WithAkkaClusterReadinessCheck()
                 .WithActorSystemLivenessCheck();
+            if (settings.SeedAddresses().Length == 0)
+            {
+                // No seeds: this member forms a cluster of its own (a standalone shard serving its gRPC edge).
+                builder.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+            }
             configure(builder, provider);
         });
         return services;

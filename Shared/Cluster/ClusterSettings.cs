@@ -21,7 +21,7 @@ public sealed record ClusterSettings
     /// <summary>The host name other members reach this one by (a pod's DNS name or IP); unset: <see cref="Host"/>.</summary>
     public string? PublicHost { get; set; }
 
-    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port (akka.ssl.tcp with TLS). Empty: this node waits to be joined.</summary>
+    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port (akka.ssl.tcp with TLS). Empty: this node forms a cluster of its own.</summary>
     public string Seeds { get; set; } = "";
 
     /// <summary>Largest message remoting carries, set alike on every node (a parameter broadcast or a sample must fit).</summary>
@@ -51,6 +51,13 @@ public sealed record ClusterSettings
     public string[] SeedAddresses() =>
         [.. Seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => s.StartsWith("akka.", StringComparison.Ordinal) ? s : $"{Protocol}://{SystemName}@{s}")];
+
+    /// <summary>Throws unless seeds are set: actor nodes and the learner have nothing to do in a cluster of their own.</summary>
+    public void RequireSeeds(string role)
+    {
+        if (SeedAddresses().Length == 0)
+            throw new ArgumentException($"{role} needs the cluster's seed nodes (--seeds host:port[,host:port...] or SOFTQ__Cluster__Seeds)");
+    }
 
     public void Validate()
     {

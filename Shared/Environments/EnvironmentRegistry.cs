@@ -1,3 +1,5 @@
+using SoftQDistributed.Shared.Environments.MuJoCo;
+
 namespace SoftQDistributed.Shared.Environments;
 
 /// <summary>
@@ -11,7 +13,13 @@ public sealed class EnvironmentRegistry
     /// <summary>The built-in environments.</summary>
     public static EnvironmentRegistry Default { get; } = new EnvironmentRegistry()
         .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
-        .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
+        .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()))
+        .Register(new("swimmer", "MuJoCo Swimmer-v4, 1000 steps (needs libmujoco2.2.2)", () => new Swimmer()))
+        .Register(new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2)", () => new Hopper()))
+        .Register(new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()))
+        .Register(new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()))
+        .Register(new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2)", () => new Ant()))
+        .Register(new("humanoid", "MuJoCo Humanoid-v4, 1000 steps (needs libmujoco2.2.2)", () => new Humanoid()));
 
     /// <summary>Registered names, sorted.</summary>
     public IReadOnlyList<string> Names => [.. _specs.Keys.Order(StringComparer.Ordinal)];

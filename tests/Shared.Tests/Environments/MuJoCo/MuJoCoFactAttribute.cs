@@ -1,0 +1,38 @@
+using SoftQDistributed.Shared.Environments.MuJoCo;
+
+namespace SoftQDistributed.Shared.Tests.Environments.MuJoCo;
+
+/// <summary>
+/// A fact that is skipped, with the reason shown, where libmujoco 2.2.2 cannot be loaded, or, with
+/// <see cref="NeedsCompiler"/>, where gcc or the MuJoCo headers (libmujoco-dev) are missing.
+/// </summary>
+public sealed class MuJoCoFactAttribute : FactAttribute
+{
+    public const string Header = "/usr/include/mujoco/mujoco.h";
+
+    public MuJoCoFactAttribute(bool needsCompiler = false)
+    {
+        NeedsCompiler = needsCompiler;
+        Skip = SkipReason(needsCompiler);
+    }
+
+    public bool NeedsCompiler { get; }
+
+    public static string? Gcc =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "gcc")).FirstOrDefault(File.Exists);
+
+    internal static string? SkipReason(bool needsCompiler)
+    {
+        if (!MuJoCoLibrary.IsAvailable(out string reason)) return $"MuJoCo not available ({reason}); install libmujoco2.2.2";
+        if (needsCompiler && (Gcc is null || !File.Exists(Header)))
+            return $"needs gcc and {Header} to compile the offsetof check; install gcc libmujoco-dev";
+        return null;
+    }
+}
+
+/// <summary>A theory that is skipped, with the reason shown, where libmujoco 2.2.2 cannot be loaded.</summary>
+public sealed class MuJoCoTheoryAttribute : TheoryAttribute
+{
+    public MuJoCoTheoryAttribute() => Skip = MuJoCoFactAttribute.SkipReason(needsCompiler: false);
+}

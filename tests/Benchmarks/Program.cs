@@ -8,4 +8,5 @@ root.Subcommands.Add(GemmBenchmark.Command());
 root.Subcommands.Add(ReplayBenchmark.Command());
 root.Subcommands.Add(LaunchBenchmark.Command());
 root.Subcommands.Add(ActorBenchmark.Command());
+root.Subcommands.Add(EnvStepsBenchmark.Command());
 return root.Parse(args).Invoke();

@@ -11,15 +11,7 @@ public sealed class EnvironmentRegistry
     private readonly Dictionary<string, EnvironmentSpec> _specs = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The built-in environments.</summary>
-    public static EnvironmentRegistry Default { get; } = new EnvironmentRegistry()
-        .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
-        .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()))
-        .Register(new("swimmer", "MuJoCo Swimmer-v4, 1000 steps (needs libmujoco2.2.2)", () => new Swimmer()))
-        .Register(new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2)", () => new Hopper()))
-        .Register(new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()))
-        .Register(new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()))
-        .Register(new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2)", () => new Ant()))
-        .Register(new("humanoid", "MuJoCo Humanoid-v4, 1000 steps (needs libmujoco2.2.2)", () => new Humanoid()));
+    public static EnvironmentRegistry Default { get; } = BuiltIn();
 
     /// <summary>Registered names, sorted.</summary>
     public IReadOnlyList<string> Names => [.. _specs.Keys.Order(StringComparer.Ordinal)];
@@ -30,6 +22,15 @@ public sealed class EnvironmentRegistry
         if (!_specs.TryAdd(spec.Name, spec))
             throw new ArgumentException($"an environment named '{spec.Name}' is already registered");
         return this;
+    }
+
+    private static EnvironmentRegistry BuiltIn()
+    {
+        var registry = new EnvironmentRegistry()
+            .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
+            .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
+        foreach (EnvironmentSpec spec in LocomotionTasks.Specs) registry.Register(spec);
+        return registry;
     }
 
     public bool Contains(string name) => _specs.ContainsKey(name);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Environments.MuJoCo;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
@@ -16,11 +17,9 @@ namespace SoftQDistributed.Benchmarks;
 /// </summary>
 internal static class EnvStepsBenchmark
 {
-    private static readonly string[] LocomotionTasks = ["swimmer", "hopper", "halfcheetah", "walker2d", "ant", "humanoid"];
-
     public static Command Command()
     {
-        var envs = new Option<string>("--envs") { DefaultValueFactory = _ => string.Join(",", LocomotionTasks), Description = "comma-separated tasks" };
+        var envs = new Option<string>("--envs") { DefaultValueFactory = _ => string.Join(",", LocomotionTasks.Names), Description = "comma-separated tasks" };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 2.0, Description = "timed seconds per measurement" };
         var warmup = new Option<double>("--warmup-seconds") { DefaultValueFactory = _ => 0.5, Description = "untimed stepping before each measurement" };
         var hidden = new Option<int>("--hidden") { DefaultValueFactory = _ => 128, Description = "width of both hidden layers of the sampling network" };

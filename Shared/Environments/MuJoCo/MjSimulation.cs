@@ -9,6 +9,9 @@ namespace SoftQDistributed.Shared.Environments.MuJoCo;
 /// </summary>
 public sealed unsafe class MjSimulation : IDisposable
 {
+    // MuJoCo 2.2's XML compiler keeps global parser state; actor threads may build environments at once.
+    private static readonly Lock LoadLock = new();
+
     private readonly MuJoCoLibrary _mj;
     private nint _model;
     private nint _data;
@@ -22,7 +25,10 @@ public sealed unsafe class MjSimulation : IDisposable
         byte* error = stackalloc byte[errorLength];
         error[0] = 0;
         byte[] path = Encoding.UTF8.GetBytes(xmlPath + "\0");
-        fixed (byte* p = path) _model = _mj.LoadXml(p, 0, error, errorLength);
+        lock (LoadLock)
+        {
+            fixed (byte* p = path) _model = _mj.LoadXml(p, 0, error, errorLength);
+        }
         if (_model == 0)
             throw new InvalidDataException($"MuJoCo could not load {xmlPath}: {Marshal.PtrToStringUTF8((nint)error)}");
         _data = _mj.MakeData(_model);

@@ -14,7 +14,7 @@ namespace SoftQDistributed.Learner.Training;
 /// </summary>
 public static class LocomotionPlots
 {
-    /// <summary>Joint angles drawn at most (the chart's palette).</summary>
+    /// <summary>Joint angles drawn at most (the chart's palette has six colours).</summary>
     public const int MaxJoints = 6;
 
     public static bool Applies(string env) => LocomotionTasks.Contains(env);
@@ -56,7 +56,7 @@ public static class LocomotionPlots
         new LineChart(title, "time (s)", "root x position", [new LineSeries("x", t, [.. x])]).Save(xFile);
         string jointFile = Path.Combine(directory, "episode_joints.svg");
         var series = Enumerable.Range(0, joints).Select(j => new LineSeries($"actuated joint {j}", t, [.. angles[j]])).ToList();
-        new LineChart(title, "time (s)", "joint position (rad or m)", series).Save(jointFile);
+        new LineChart(title, "time (s)", "joint angle (rad)", series).Save(jointFile);
         return [xFile, jointFile];
     }
 }

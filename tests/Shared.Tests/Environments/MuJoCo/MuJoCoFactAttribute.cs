@@ -3,24 +3,16 @@ using SoftQDistributed.Shared.Environments.MuJoCo;
 namespace SoftQDistributed.Shared.Tests.Environments.MuJoCo;
 
 /// <summary>
-/// A fact that is skipped, with the reason shown, where libmujoco 2.2.2 cannot be loaded, or, with
-/// <see cref="NeedsCompiler"/>, where gcc or the MuJoCo headers (libmujoco-dev) are missing.
+/// A fact that is skipped, with the reason shown, where libmujoco 2.2.2 cannot be loaded, or, when it needs the
+/// compiler, where gcc or the MuJoCo headers (libmujoco-dev) are missing.
 /// </summary>
 public sealed class MuJoCoFactAttribute : FactAttribute
 {
     public const string Header = "/usr/include/mujoco/mujoco.h";
 
-    public MuJoCoFactAttribute(bool needsCompiler = false)
-    {
-        NeedsCompiler = needsCompiler;
-        Skip = SkipReason(needsCompiler);
-    }
+    public MuJoCoFactAttribute(bool needsCompiler = false) => Skip = SkipReason(needsCompiler);
 
-    public bool NeedsCompiler { get; }
-
-    public static string? Gcc =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "gcc")).FirstOrDefault(File.Exists);
+    public static string? Gcc => ToolFactAttribute.Find("gcc");
 
     internal static string? SkipReason(bool needsCompiler)
     {

@@ -27,9 +27,10 @@ RUN dotnet publish Learner/Learner.csproj -c Release --no-restore -o /out/learne
  && dotnet publish Actors/Actors.csproj -c Release --no-restore -o /out/actor
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
-# OpenBLAS for the learner's and actors' matrix products (the managed GEMM is used without it).
+# OpenBLAS for the learner's and actors' matrix products (the managed GEMM is used without it); MuJoCo for the
+# locomotion tasks.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libopenblas0-pthread \
+ && apt-get install -y --no-install-recommends libopenblas0-pthread libmujoco2.2.2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 softq \
  && useradd --system --uid 10001 --gid softq --home-dir /data --shell /usr/sbin/nologin softq \

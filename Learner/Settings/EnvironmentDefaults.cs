@@ -35,6 +35,34 @@ public static class EnvironmentDefaults
             ["Train:MinReplaySize"] = "1000",
             ["Train:EnvSteps"] = "30000",
         },
+        // The reference's MuJoCo settings (haarnoja/softqlearning, mujoco_all_sql.py; ALGORITHM.md's table): only
+        // the reward scale differs per task.
+        ["swimmer"] = Locomotion(rewardScale: "30"),
+        ["hopper"] = Locomotion(rewardScale: "30"),
+        ["halfcheetah"] = Locomotion(rewardScale: "30"),
+        ["walker2d"] = Locomotion(rewardScale: "10"),
+        ["ant"] = Locomotion(rewardScale: "300"),
+        ["humanoid"] = Locomotion(rewardScale: "100"),
+    };
+
+    /// <summary>
+    /// 128×128, batch 128, K 16, K_v 16, target copy every 1000 updates, 1000-step epochs, 1000 transitions before
+    /// training. Not from the reference: 200k steps (the learning budget), and one evaluation episode per
+    /// epoch and 10 at the end, since a 1000-step episode costs as much as an epoch of acting.
+    /// </summary>
+    private static Dictionary<string, string> Locomotion(string rewardScale) => new()
+    {
+        ["SoftQ:RewardScale"] = rewardScale,
+        ["SoftQ:Hidden"] = "128,128",
+        ["SoftQ:ValueParticles"] = "16",
+        ["SoftQ:SvgdParticles"] = "16",
+        ["SoftQ:TargetUpdateInterval"] = "1000",
+        ["Train:BatchSize"] = "128",
+        ["Train:EpochLength"] = "1000",
+        ["Train:MinReplaySize"] = "1000",
+        ["Train:EnvSteps"] = "200000",
+        ["Train:EvalEpisodesPerEpoch"] = "1",
+        ["Train:EvalEpisodes"] = "10",
     };
 
     /// <summary>The defaults for <paramref name="env"/> as configuration keys (empty for an environment without any).</summary>

@@ -6,8 +6,9 @@ using SoftQDistributed.Shared.Plots;
 namespace SoftQDistributed.Learner.Training;
 
 /// <summary>
-/// The figures a run leaves in its output directory: the learning curve, and for MultiGoal the evaluation
-/// rollouts over the goal-cost landscape and the Q-value contours with policy samples (as the reference draws).
+/// The figures a run leaves in its output directory: the learning curve; for MultiGoal the evaluation rollouts
+/// over the goal-cost landscape and the Q-value contours with policy samples (as the reference draws); for a
+/// MuJoCo task one evaluation episode's trajectories (<see cref="LocomotionPlots"/>).
 /// </summary>
 public static class RunPlots
 {
@@ -29,6 +30,7 @@ public static class RunPlots
         new LineChart($"{env}: learning curve", "environment steps", "evaluation return", [series]).Save(curve);
         written.Add(curve);
 
+        if (LocomotionPlots.Applies(env)) written.AddRange(LocomotionPlots.Write(directory, env, nets.Policy, gemm, seed));
         if (!env.Equals("multigoal", StringComparison.OrdinalIgnoreCase)) return written;
 
         var rollouts = eval.Paths.Select(path =>

@@ -1,3 +1,5 @@
+using SoftQDistributed.Shared.Environments.MuJoCo;
+
 namespace SoftQDistributed.Shared.Environments;
 
 /// <summary>
@@ -9,9 +11,7 @@ public sealed class EnvironmentRegistry
     private readonly Dictionary<string, EnvironmentSpec> _specs = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The built-in environments.</summary>
-    public static EnvironmentRegistry Default { get; } = new EnvironmentRegistry()
-        .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
-        .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
+    public static EnvironmentRegistry Default { get; } = BuiltIn();
 
     /// <summary>Registered names, sorted.</summary>
     public IReadOnlyList<string> Names => [.. _specs.Keys.Order(StringComparer.Ordinal)];
@@ -22,6 +22,15 @@ public sealed class EnvironmentRegistry
         if (!_specs.TryAdd(spec.Name, spec))
             throw new ArgumentException($"an environment named '{spec.Name}' is already registered");
         return this;
+    }
+
+    private static EnvironmentRegistry BuiltIn()
+    {
+        var registry = new EnvironmentRegistry()
+            .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
+            .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
+        foreach (EnvironmentSpec spec in LocomotionTasks.Specs) registry.Register(spec);
+        return registry;
     }
 
     public bool Contains(string name) => _specs.ContainsKey(name);

@@ -9,4 +9,5 @@ root.Subcommands.Add(ReplayBenchmark.Command());
 root.Subcommands.Add(LaunchBenchmark.Command());
 root.Subcommands.Add(ActorBenchmark.Command());
 foreach (Command command in ClusterBenchmark.Commands()) root.Subcommands.Add(command);
+root.Subcommands.Add(EnvStepsBenchmark.Command());
 return root.Parse(args).Invoke();

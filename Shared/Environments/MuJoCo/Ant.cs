@@ -1,0 +1,45 @@
+namespace SoftQDistributed.Shared.Environments.MuJoCo;
+
+/// <summary>
+/// Ant-v4 (gymnasium/envs/mujoco/ant_v4.py, default use_contact_forces=False): a four-legged walker on a free
+/// joint, 8 joint torques in [-1, 1]. Observation qpos[2:] (13) and qvel (14); reward
+/// <c>torso x velocity + 1 - 0.5 |a|^2</c>; terminates when the state is not finite or the torso height qpos[2]
+/// leaves [0.2, 1.0]. Frame skip 5 (dt 0.05 s); reset noise U(±0.1) on qpos and 0.1·N(0, 1) on qvel.
+/// </summary>
+public sealed class Ant : MuJoCoEnvironment
+{
+    public const double ControlCostWeight = 0.5;
+    public const double HealthyReward = 1.0;
+    public const double MinHealthyZ = 0.2;
+    public const double MaxHealthyZ = 1.0;
+
+    private readonly int _torso;
+
+    public Ant() : base("ant", "ant.xml", frameSkip: 5, observationDim: 27, resetNoiseScale: 0.1) =>
+        _torso = Simulation.BodyId("torso");
+
+    public bool IsHealthy
+    {
+        get
+        {
+            foreach (double value in Simulation.Qpos) if (!double.IsFinite(value)) return false;
+            foreach (double value in Simulation.Qvel) if (!double.IsFinite(value)) return false;
+            double z = Simulation.Qpos[2];
+            return z >= MinHealthyZ && z <= MaxHealthyZ;
+        }
+    }
+
+    // Gymnasium reads the torso's body position (xpos), which mj_step leaves at the start of its last substep.
+    protected override double PositionX() => Simulation.Xpos[3 * _torso];
+
+    protected override double VelocityNoise() => Gaussian();
+
+    protected override (RewardTerms, bool) Score(double xVelocity, double squaredAction) =>
+        (new RewardTerms(xVelocity, xVelocity, HealthyReward, ControlCostWeight * squaredAction, 0), !IsHealthy);
+
+    protected override void WriteObservation(Span<float> observation)
+    {
+        int offset = Put(observation, 0, Simulation.Qpos[2..]);
+        Put(observation, offset, Simulation.Qvel);
+    }
+}

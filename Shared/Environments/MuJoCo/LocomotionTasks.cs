@@ -1,0 +1,19 @@
+namespace SoftQDistributed.Shared.Environments.MuJoCo;
+
+/// <summary>The six Gymnasium v4 locomotion tasks of the paper's benchmarks, as the registry lists them.</summary>
+public static class LocomotionTasks
+{
+    public static IReadOnlyList<EnvironmentSpec> Specs { get; } =
+    [
+        new("swimmer", "MuJoCo Swimmer-v4, 1000 steps (needs libmujoco2.2.2)", () => new Swimmer()),
+        new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2)", () => new Hopper()),
+        new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()),
+        new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()),
+        new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2)", () => new Ant()),
+        new("humanoid", "MuJoCo Humanoid-v4, 1000 steps (needs libmujoco2.2.2)", () => new Humanoid()),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = [.. Specs.Select(spec => spec.Name)];
+
+    public static bool Contains(string name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,143 @@
+using SoftQDistributed.Shared.Environments;
+using SoftQDistributed.Shared.Environments.MuJoCo;
+using SoftQDistributed.Shared.Numerics;
+
+namespace SoftQDistributed.Shared.Tests.Environments.MuJoCo;
+
+/// <summary>Observation layouts, reward decomposition and termination rules of the Gymnasium v4 tasks.</summary>
+public sealed class MuJoCoTaskSemanticsTests
+{
+    [MuJoCoTheory]
+    [InlineData("swimmer", 8, 2, 1.0, 0.04)]
+    [InlineData("hopper", 11, 3, 1.0, 0.008)]
+    [InlineData("halfcheetah", 17, 6, 1.0, 0.05)]
+    [InlineData("walker2d", 17, 6, 1.0, 0.008)]
+    [InlineData("ant", 27, 8, 1.0, 0.05)]
+    [InlineData("humanoid", 376, 17, 0.4, 0.015)]
+    public void Spaces_and_step_length_are_gymnasiums(string name, int observationDim, int actionDim, float actionBound, double dt)
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw(name);
+        Assert.Equal(observationDim, env.ObservationSpace.Dimension);
+        Assert.Equal(actionDim, env.ActionSpace.Dimension);
+        Assert.All(env.ActionSpace.High.ToArray(), high => Assert.Equal(actionBound, high));
+        Assert.All(env.ActionSpace.Low.ToArray(), low => Assert.Equal(-actionBound, low));
+        Assert.Equal(dt, env.Dt, 1e-12);
+        Assert.Equal(1000, env.MaxEpisodeSteps);
+    }
+
+    [MuJoCoTheory]
+    [InlineData("swimmer", 2, 1.0, 1e-4, 0.0)]
+    [InlineData("hopper", 1, 1.0, 1e-3, 1.0)]
+    [InlineData("halfcheetah", 1, 1.0, 0.1, 0.0)]
+    [InlineData("walker2d", 1, 1.0, 1e-3, 1.0)]
+    public void Reward_is_forward_velocity_of_qpos0_plus_healthy_minus_control(string name, int skipped, double forwardWeight,
+        double controlWeight, double healthy)
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw(name);
+        var observation = new float[env.ObservationSpace.Dimension];
+        env.Reset(3, observation);
+        float[] action = MuJoCoTasks.RandomAction(new Rng(4), env.ActionSpace.Dimension);
+        double xBefore = env.Simulation.Qpos[0];
+
+        StepResult result = env.Step(action, observation);
+
+        double xVelocity = (env.Simulation.Qpos[0] - xBefore) / env.Dt;
+        double control = controlWeight * action.Sum(a => (double)a * a);
+        Assert.Equal(xVelocity, env.LastTerms.XVelocity, 1e-12);
+        Assert.Equal(control, env.LastTerms.Control, 1e-12);
+        Assert.Equal((float)(forwardWeight * xVelocity + healthy - control), result.Reward, 1e-5f);
+        // The observation leaves out the first `skipped` positions and continues with the velocities.
+        Assert.Equal((float)env.Simulation.Qpos[skipped], observation[0]);
+        Assert.Equal((float)Math.Clamp(env.Simulation.Qvel[0], -10, 10), observation[env.Simulation.Nq - skipped]);
+    }
+
+    [MuJoCoFact]
+    public void Ant_pays_the_torso_body_velocity()
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw("ant");
+        var observation = new float[27];
+        env.Reset(5, observation);
+        int torso = env.Simulation.BodyId("torso");
+        double xBefore = env.Simulation.Xpos[3 * torso];
+        float[] action = MuJoCoTasks.RandomAction(new Rng(6), 8);
+
+        StepResult result = env.Step(action, observation);
+
+        double xVelocity = (env.Simulation.Xpos[3 * torso] - xBefore) / 0.05;
+        double control = 0.5 * action.Sum(a => (double)a * a);
+        Assert.Equal((float)(xVelocity + 1.0 - control), result.Reward, 1e-5f);
+        Assert.Equal(env.Simulation.Qpos[2..].ToArray().Select(v => (float)v), observation[..13]);
+    }
+
+    [MuJoCoFact]
+    public void Humanoid_pays_the_centre_of_mass_velocity_and_observes_the_body_arrays()
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw("humanoid");
+        var observation = new float[376];
+        env.Reset(7, observation);
+        double xBefore = MassCentreX(env.Simulation);
+        float[] action = MuJoCoTasks.RandomAction(new Rng(8), 17).Select(a => 0.4f * a).ToArray();
+
+        StepResult result = env.Step(action, observation);
+
+        double xVelocity = (MassCentreX(env.Simulation) - xBefore) / 0.015;
+        double control = 0.1 * action.Sum(a => (double)a * a);
+        Assert.Equal((float)(1.25 * xVelocity + 5.0 - control), result.Reward, 1e-4f);
+        // The last 84 values are cfrc_ext of all 14 bodies; the world body's row is zero.
+        Assert.Equal(env.Simulation.CfrcExt.ToArray().Select(v => (float)v), observation[^84..]);
+        Assert.All(observation[^84..^78], v => Assert.Equal(0f, v));
+    }
+
+    [MuJoCoTheory]
+    [InlineData("hopper", 1, 0.6)]      // torso below 0.7
+    [InlineData("hopper", 2, 0.3)]      // torso tilted beyond 0.2 rad
+    [InlineData("walker2d", 1, 2.2)]    // torso above 2.0
+    [InlineData("walker2d", 2, -1.2)]   // torso tilted beyond 1 rad
+    [InlineData("ant", 2, 1.3)]         // torso above 1.0
+    [InlineData("humanoid", 2, 0.9)]    // torso below 1.0
+    public void An_unhealthy_state_terminates_the_episode_and_still_pays_the_healthy_reward(string name, int qposIndex, double value)
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.PlacedWith(name, qposIndex, value);
+        StepResult result = env.Step(new float[env.ActionSpace.Dimension], new float[env.ObservationSpace.Dimension]);
+        Assert.True(result.Terminated);
+        Assert.False(result.Truncated);
+        Assert.True(env.LastTerms.Healthy > 0, "v4 pays the healthy reward on every step while terminate_when_unhealthy is set");
+    }
+
+    [MuJoCoTheory]
+    [InlineData("hopper")]
+    [InlineData("walker2d")]
+    [InlineData("ant")]
+    [InlineData("humanoid")]
+    public void A_fresh_episode_is_healthy(string name)
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw(name);
+        var observation = new float[env.ObservationSpace.Dimension];
+        env.Reset(9, observation);
+        Assert.False(env.Step(new float[env.ActionSpace.Dimension], observation).Terminated);
+    }
+
+    [MuJoCoFact]
+    public void The_time_limit_truncates_after_1000_steps_and_never_terminates_a_task_without_health()
+    {
+        IEnvironment env = EnvironmentRegistry.Default.Make("halfcheetah");
+        var observation = new float[env.ObservationDim];
+        env.Reset(11, observation);
+        var action = new float[env.ActionDim];
+        for (int step = 1; step < 1000; step++) Assert.False(env.Step(action, observation).Finished, $"step {step}");
+        StepResult last = env.Step(action, observation);
+        Assert.True(last.Truncated);
+        Assert.False(last.Terminated);
+    }
+
+    private static double MassCentreX(MjSimulation sim)
+    {
+        double weighted = 0, total = 0;
+        for (int b = 0; b < sim.Nbody; b++)
+        {
+            weighted += sim.BodyMass[b] * sim.Xipos[3 * b];
+            total += sim.BodyMass[b];
+        }
+        return weighted / total;
+    }
+}

@@ -57,7 +57,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_shard_is_restarted_from_its_snapshot_while_the_learner_keeps_updating_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "5000", "--snapshot-interval", "1"));
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "8000", "--snapshot-interval", "1"));
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 800 && s.Updates >= 300, Run, "800 env steps and 300 updates");
         await Eventually.Until(() => Directory.EnumerateFiles(Path.Combine(directory.Path, "replay"), "*", SearchOption.AllDirectories).Any(f => f.Contains("shard-1", StringComparison.Ordinal)),
@@ -129,7 +129,8 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_shard_stopped_for_15_s_neither_stalls_the_learner_nor_the_actors()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "6000"));
+        // a budget the test never reaches, so that the run cannot end while the shard is stopped on a fast machine
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "1000000"));
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 800 && s.Updates >= 300, Run, "800 env steps and 300 updates");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);
@@ -159,9 +160,11 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
 
         double? recovered = await launch.SecondsUntilUpdateRateAsync(0.8 * before, RateWindow, Recover);
         output.WriteLine($"shard SIGCONT: 80% of the rate {Figure(recovered)} after");
-        (int exitCode, JsonObject? summary) = await launch.WaitForExitAsync(Run);
+        Assert.Equal(0ul, (await launch.StatusAsync())!.TransitionsDropped);
+
+        ChildProcess.Terminate(launch.Pid);
+        (int exitCode, _) = await launch.WaitForExitAsync(TimeSpan.FromSeconds(120));
         Assert.True(exitCode == 0, launch.Stderr);
-        Assert.Equal(0, (long)summary!["distributed"]!["transitions_dropped"]!);
         AssertEveryChildGone(launch);
     }
 

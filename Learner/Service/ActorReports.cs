@@ -98,6 +98,12 @@ public sealed class ActorReports
         }
     }
 
+    /// <summary>The env steps every node instance ever reported (dead ones included: their steps were taken).</summary>
+    public long EnvStepsTaken
+    {
+        get { lock (_gate) return _incarnations.Values.Sum(t => (long)t.EnvSteps); }
+    }
+
     /// <summary>
     /// The pace for <paramref name="allowed"/> env steps in all: the steps every node instance ever reported (dead ones
     /// included: their steps were taken) and, per instance heard within <see cref="PacingWindow"/>, the step count it may

@@ -68,6 +68,9 @@ public static class ClusterHosting
         akka.cluster.log-info-verbose = off
         # the first seed forms the cluster alone after this long without an answer from the other seeds
         akka.cluster.seed-node-timeout = 2s
+        # a restarted node joins at its old address: the seed first downs and removes the old incarnation, then
+        # takes the next join attempt; retried every 2 s (default 10 s, which kept a restarted learner out ~10 s more)
+        akka.cluster.retry-unsuccessful-join-after = 2s
         akka.remote.dot-netty.tcp.send-buffer-size = 4m
         akka.remote.dot-netty.tcp.receive-buffer-size = 4m
         akka.actor.ask-timeout = 10s

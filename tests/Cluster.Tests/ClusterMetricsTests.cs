@@ -9,6 +9,7 @@ namespace SoftQDistributed.Cluster.Tests;
 /// <summary>
 /// Issue 6 against the live processes of a real <c>launch</c> cluster on loopback: 2 replay shards, the learner and
 /// 2 actor nodes on MultiGoal with a small network, their HTTP URLs read from DIR/cluster.json; every wait bounded.
+/// Since the roles talk over Akka.Remote, only the shards' gRPC edge exports <c>softq_rpc_*</c> series.
 /// </summary>
 public sealed class ClusterMetricsTests
 {
@@ -22,15 +23,14 @@ public sealed class ClusterMetricsTests
         "softq_learner_policy_surrogate", "softq_learner_parameter_version", "softq_learner_update_duration_seconds_bucket",
         "softq_learner_sample_wait_seconds_total", "softq_learner_eval_return", "softq_learner_env_steps",
         "softq_learner_policy_lag_versions", "softq_learner_episode_return", "softq_process_start_time_seconds",
-        "softq_rpc_server_calls_total", "softq_rpc_client_calls_total", "softq_rpc_unauthenticated_total",
     ];
 
     private static readonly string[] ActorSeries =
     [
         "softq_actor_env_steps_total", "softq_actor_episodes_total", "softq_actor_episode_return_bucket", "softq_actor_policy_version",
         "softq_actor_policy_lag_versions", "softq_actor_push_duration_seconds_bucket", "softq_actor_buffered_transitions",
-        "softq_actor_retried_transitions_total", "softq_actor_dropped_transitions_total", "softq_process_start_time_seconds",
-        "softq_rpc_client_calls_total",
+        "softq_actor_retried_transitions_total", "softq_actor_dropped_transitions_total", "softq_actor_pace_wait_seconds_total",
+        "softq_actor_buffer_wait_seconds_total", "softq_process_start_time_seconds",
     ];
 
     private static readonly string[] ReplaySeries =

@@ -1,20 +1,22 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using SoftQDistributed.Learner.Cluster;
-using SoftQDistributed.Shared.Grpc;
-using SoftQDistributed.Shared.LearnerApi;
-using SoftQDistributed.Shared.Proto.Learner;
+using SoftQDistributed.Learner.Service;
 using SoftQDistributed.TestSupport;
 
 namespace SoftQDistributed.Cluster.Tests;
 
 /// <summary>
 /// <c>dotnet SoftQDistributed.Learner.dll launch ...</c> as a real process, with a known token so the test can call
-/// the learner; its children are found through DIR/cluster.json. Disposing kills launch and every child it listed.
+/// the shards' gRPC edge; its children are found through DIR/cluster.json and the learner is asked over HTTP
+/// (<c>GET /status</c>). Disposing kills launch and every child it listed.
 /// </summary>
 internal sealed class LaunchProcess : ChildProcess
 {
     public const string Token = "cluster-test-token";
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>A small MultiGoal run: a few hundred updates a second on two shared cores.</summary>
     public static readonly string[] SmallRun =
@@ -34,7 +36,7 @@ internal sealed class LaunchProcess : ChildProcess
 
     public static LaunchProcess Start(string directory, params string[] args)
     {
-        ProcessStartInfo info = Dotnet("SoftQDistributed.Learner.dll", directory, ["launch", "--out", directory, "--progress-interval", "2", .. args]);
+        ProcessStartInfo info = Dotnet("SoftQDistributed.Learner.dll", directory, ["launch", "--out", directory, "--progress-interval", "1", .. args]);
         info.Environment["SOFTQ__AUTH__TOKEN"] = Token;
         return new LaunchProcess(info, directory);
     }
@@ -57,20 +59,51 @@ internal sealed class LaunchProcess : ChildProcess
 
     public ClusterMember Member(string role, int index) => ClusterDescription.Read(ClusterJson).Single(m => m.Role == role && m.Index == index);
 
-    /// <summary>The learner's status (null while it does not answer).</summary>
+    /// <summary>The learner's <c>GET /status</c> (null while it does not answer).</summary>
     public async Task<LearnerStatus?> StatusAsync()
     {
         CheckRunning();
-        ClusterMember learner = Member("learner", 0);
-        using var client = new LearnerClient(new Uri(learner.RpcUrl!), new GrpcChannelOptions(AuthToken: Token));
         try
         {
-            return await client.StatusAsync(new GrpcCallOptions(TimeSpan.FromSeconds(5)));
+            return await Http.GetFromJsonAsync<LearnerStatus>(new Uri(new Uri(Member("learner", 0).HttpUrl), "/status"));
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The learner's updates per second over <paramref name="window"/>, from two statuses (bounded waits).</summary>
+    public async Task<double> UpdatesPerSecondAsync(TimeSpan window)
+    {
+        LearnerStatus first = await StatusWhenAsync(_ => true, TimeSpan.FromSeconds(30), "a learner status");
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(window);
+        LearnerStatus last = await StatusWhenAsync(_ => true, TimeSpan.FromSeconds(30), "a learner status");
+        return (last.Updates - first.Updates) / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Seconds until the learner's updates/s, over a trailing <paramref name="window"/> of /status polled every 250 ms,
+    /// reach <paramref name="rate"/>; null when the learner reached its budget first or <paramref name="timeout"/> passed.
+    /// </summary>
+    public async Task<double?> SecondsUntilUpdateRateAsync(double rate, TimeSpan window, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var samples = new List<(double Seconds, long Updates, string Instance)>();
+        while (clock.Elapsed < timeout)
+        {
+            if (await StatusAsync() is { } status)
+            {
+                if (status.Done) return null;
+                double now = clock.Elapsed.TotalSeconds;
+                samples.Add((now, status.Updates, status.LearnerInstance));
+                (double seconds, long updates, _) = samples.First(s => s.Seconds >= now - window.TotalSeconds - 0.01 && s.Instance == status.LearnerInstance);
+                if (now - seconds >= window.TotalSeconds * 0.9 && (status.Updates - updates) / (now - seconds) >= rate) return now;
+            }
+            await Task.Delay(250);
+        }
+        return null;
     }
 
     /// <summary>Waits (bounded) for a learner status that satisfies <paramref name="condition"/>.</summary>

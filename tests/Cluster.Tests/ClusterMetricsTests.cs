@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SoftQDistributed.Learner.Cluster;
-using SoftQDistributed.Shared.Grpc;
+using Grpc.Core;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -187,8 +187,8 @@ public sealed class ClusterMetricsTests
                 "learner updates", Patience, () => Launch.Stderr);
             foreach (ClusterMember shard in Shards)
             {
-                using var client = new ReplayShardClient(new Uri(shard.RpcUrl!), new GrpcChannelOptions(AuthToken: LaunchProcess.Token));
-                await client.CheckpointAsync(new GrpcCallOptions(TimeSpan.FromSeconds(30)));
+                using var client = new ReplayShardClient(new Uri(shard.RpcUrl!), new ReplayChannelOptions(AuthToken: LaunchProcess.Token));
+                await client.CheckpointAsync(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
                 await Assert.ThrowsAsync<RpcException>(async () =>
                 {
                     await foreach (SampleResponse _ in client.SampleAsync(new SampleRequest { BatchSize = 1_000_000 })) { }

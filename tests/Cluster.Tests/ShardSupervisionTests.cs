@@ -1,6 +1,6 @@
 using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Learner.Settings;
-using SoftQDistributed.Shared.Grpc;
+using Grpc.Core;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 
@@ -26,9 +26,9 @@ public sealed class ShardSupervisionTests
         Assert.Equal(cluster.Children[0].Spec.RpcUrl!.ToString().TrimEnd('/'), shard0.RpcUrl);
         Assert.Equal(0, members[2].Pid); // not started
 
-        using var client = new ReplayShardClient(new Uri(shard0.RpcUrl!), new GrpcChannelOptions(AuthToken: Token));
-        await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(Batch(40)) }, new GrpcCallOptions(TimeSpan.FromSeconds(10)));
-        await client.CheckpointAsync(new GrpcCallOptions(TimeSpan.FromSeconds(30)));
+        using var client = new ReplayShardClient(new Uri(shard0.RpcUrl!), new ReplayChannelOptions(AuthToken: Token));
+        await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(Batch(40)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
+        await client.CheckpointAsync(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
 
         ChildProcess.KillHard(shard0.Pid); // kill -9: only the snapshot survives
 
@@ -40,7 +40,7 @@ public sealed class ShardSupervisionTests
         {
             try
             {
-                InfoResponse response = await client.InfoAsync(options: new GrpcCallOptions(TimeSpan.FromSeconds(5)));
+                InfoResponse response = await client.InfoAsync(options: new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5)));
                 return response.Size == 40 ? response : null;
             }
             catch (RpcException)
@@ -68,9 +68,9 @@ public sealed class ShardSupervisionTests
 
         foreach (string? token in new[] { null, "another" })
         {
-            using var client = new ReplayShardClient(cluster.Children[1].Spec.RpcUrl!, new GrpcChannelOptions(AuthToken: token));
-            RpcException refused = await Assert.ThrowsAsync<RpcException>(() => client.InfoAsync(options: new GrpcCallOptions(TimeSpan.FromSeconds(10))));
-            Assert.Equal(StatusCode.Unauthenticated, refused.Status);
+            using var client = new ReplayShardClient(cluster.Children[1].Spec.RpcUrl!, new ReplayChannelOptions(AuthToken: token));
+            RpcException refused = await Assert.ThrowsAsync<RpcException>(() => client.InfoAsync(options: new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10))));
+            Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         }
         await cluster.StopAsync(cluster.Shards);
     }
@@ -84,8 +84,8 @@ public sealed class ShardSupervisionTests
         {
             await cluster.StartGroupAsync(cluster.Shards, CancellationToken.None);
             pids = [.. cluster.Shards.Select(s => s.Pid)];
-            using var client = new ReplayShardClient(cluster.Children[1].Spec.RpcUrl!, new GrpcChannelOptions(AuthToken: Token));
-            await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(Batch(25)) }, new GrpcCallOptions(TimeSpan.FromSeconds(10)));
+            using var client = new ReplayShardClient(cluster.Children[1].Spec.RpcUrl!, new ReplayChannelOptions(AuthToken: Token));
+            await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(Batch(25)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
 
             await cluster.StopAsync(cluster.Shards);
 
@@ -95,8 +95,8 @@ public sealed class ShardSupervisionTests
 
         await using LocalCluster again = NewCluster(directory.Path);
         await again.StartGroupAsync(again.Shards, CancellationToken.None);
-        using var reader = new ReplayShardClient(again.Children[1].Spec.RpcUrl!, new GrpcChannelOptions(AuthToken: Token));
-        InfoResponse info = await reader.InfoAsync(options: new GrpcCallOptions(TimeSpan.FromSeconds(10)));
+        using var reader = new ReplayShardClient(again.Children[1].Spec.RpcUrl!, new ReplayChannelOptions(AuthToken: Token));
+        InfoResponse info = await reader.InfoAsync(options: new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)));
         Assert.Equal(25ul, info.Size);
         await again.StopAsync(again.Shards);
     }

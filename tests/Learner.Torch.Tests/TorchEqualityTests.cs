@@ -5,7 +5,7 @@ using SoftQDistributed.Shared.Replay;
 namespace SoftQDistributed.Torch.Tests;
 
 /// <summary>The torch backend against ours on identical parameters, batches and random draws.</summary>
-public sealed class TorchEqualityTests
+public sealed class TorchEqualityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const double OneStep = 1e-4;
 
@@ -30,6 +30,7 @@ public sealed class TorchEqualityTests
             AssertRelative(managed.QMean, torch.QMean, "mean Q");
             double q = BackendPair.RelativeError(pair.Torch.LastQGradient, pair.Managed.LastQGradient);
             double policy = BackendPair.RelativeError(pair.Torch.LastPolicyGradient, pair.Managed.LastPolicyGradient);
+            output.WriteLine($"step {step}: gradients apart by {q:E2} (Q), {policy:E2} (policy); Q loss {managed.QLoss} vs {torch.QLoss}");
             Assert.True(q <= OneStep, $"step {step}: dJ_Q/dθ differs by {q:E2} (relative, whole vector)");
             Assert.True(policy <= OneStep, $"step {step}: policy gradient differs by {policy:E2} (relative, whole vector)");
         }

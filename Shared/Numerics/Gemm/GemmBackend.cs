@@ -45,7 +45,7 @@ public static class GemmFactory
         string detail = winner is OpenBlasGemm ? $"{blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}" : managed.Kernel;
         log?.Invoke($"GEMM backend: auto chose {winner.Name} ({detail}), {winner.Threads} thread(s): " +
             string.Join(", ", ranked.Select(e => $"{e.Gemm.Name} {e.Gflops:F1} GFLOP/s")) +
-            $" over {(shapes is null ? "generic shapes" : $"the {shapes.Count} products of one update")}, measured in {clock.Elapsed.TotalSeconds:F2} s");
+            $" over {(shapes is null ? "generic shapes" : $"the {shapes.Count} products of one update, {shapes.Distinct().Count()} shapes")}, measured in {clock.Elapsed.TotalSeconds:F2} s");
         return winner;
     }
 

@@ -13,7 +13,7 @@ public static class GemmRace
     /// <summary>
     /// The candidates by measured GFLOP/s over <paramref name="shapes"/> (a list with repeats, as one update calls them):
     /// each distinct shape is timed once per round and weighted by its count, best of the rounds that fit in
-    /// <paramref name="seconds"/> (at least one).
+    /// <paramref name="seconds"/> (at least three).
     /// </summary>
     public static IReadOnlyList<Entry> Run(IReadOnlyList<IGemm> candidates, IReadOnlyList<GemmShape> shapes, double seconds = 0.3)
     {
@@ -32,7 +32,8 @@ public static class GemmRace
                 best[i, j] = double.MaxValue;
             }
         var budget = Stopwatch.StartNew();
-        for (int round = 0; round < 20 && (round == 0 || budget.Elapsed.TotalSeconds < seconds); round++)
+        // At least three rounds, so one preempted timing cannot decide; more while the budget lasts.
+        for (int round = 0; round < 100 && (round < 3 || budget.Elapsed.TotalSeconds < seconds); round++)
             for (int i = 0; i < candidates.Count; i++)
                 for (int j = 0; j < distinct.Length; j++)
                     best[i, j] = Math.Min(best[i, j], Time(candidates[i], distinct[j].Shape, a, b, c));

@@ -1,5 +1,4 @@
 using SoftQDistributed.Learner.Settings;
-using System.Numerics.Tensors;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Replay;
@@ -10,36 +9,33 @@ namespace SoftQDistributed.Learner;
 /// One soft Q-learning training iteration on a minibatch: the soft Bellman step on Q and the amortized
 /// SVGD step on the sampling network, both with gradients taken at the pre-update parameters (as the
 /// reference, which runs both in one session call), then the target network update.
-/// The batch's states are split across <c>threads</c> partitions that run in parallel with one-thread
-/// GEMMs; all randomness is drawn up front on the calling thread, so the result does not depend on the
-/// thread count beyond floating-point summation order. A step allocates nothing.
+/// The gradients come from an <see cref="IUpdateGradients"/> backend (ours, or TorchSharp's); all randomness
+/// is drawn up front on the calling thread, so the result does not depend on the backend or the thread count
+/// beyond floating-point summation order. With our backend a step allocates nothing.
 /// </summary>
 public sealed class SoftQUpdate : IDisposable
 {
     private readonly SoftQNetworks _nets;
     private readonly SoftQSettings _settings;
     private readonly Rng _rng;
-    private readonly UpdatePartition[] _partitions;
-    private readonly ParallelPartitions _parallel;
-    private readonly Action<int> _runPartition;
+    private readonly IUpdateGradients _gradients;
     private readonly float[] _valueActions, _fixedNoise, _updatedNoise;
-    private TransitionBatch? _batch;
 
     public SoftQUpdate(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, Rng rng, int maxBatchSize, int threads = 1)
+        : this(nets, settings, new ManagedGradients(nets, settings, gemm, maxBatchSize, threads), rng, maxBatchSize)
+    {
+    }
+
+    /// <param name="gradients">The backend; this update owns it and disposes it.</param>
+    public SoftQUpdate(SoftQNetworks nets, SoftQSettings settings, IUpdateGradients gradients, Rng rng, int maxBatchSize)
     {
         settings.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _nets = nets;
         _settings = settings;
         _rng = rng;
+        _gradients = gradients;
         MaxBatchSize = maxBatchSize;
-        int partitions = Math.Min(threads, maxBatchSize);
-        int statesPerPartition = (maxBatchSize + partitions - 1) / partitions;
-        _partitions = new UpdatePartition[partitions];
-        for (int i = 0; i < partitions; i++) _partitions[i] = new UpdatePartition(nets, settings, gemm, statesPerPartition);
-        _parallel = new ParallelPartitions(partitions, "softq-update");
-        _runPartition = RunPartition;
         int a = nets.ActDim;
         _valueActions = new float[maxBatchSize * settings.ValueParticles * a];
         _fixedNoise = new float[maxBatchSize * settings.FixedParticles * a];
@@ -47,6 +43,9 @@ public sealed class SoftQUpdate : IDisposable
         QOptimizer = new Adam(nets.Q.ParameterCount, settings.QLearningRate);
         PolicyOptimizer = new Adam(nets.Policy.ParameterCount, settings.PolicyLearningRate);
     }
+
+    /// <summary>The backend's name, for logs.</summary>
+    public string Backend => _gradients.Name;
 
     public int MaxBatchSize { get; }
 
@@ -71,8 +70,8 @@ public sealed class SoftQUpdate : IDisposable
     internal float[] ValueActions => _valueActions;
     internal float[] FixedNoise => _fixedNoise;
     internal float[] UpdatedNoise => _updatedNoise;
-    internal float[] LastQGradient => _partitions[0].QGradient;
-    internal float[] LastPolicyGradient => _partitions[0].PolicyGradient;
+    internal float[] LastQGradient => _gradients.QGradient;
+    internal float[] LastPolicyGradient => _gradients.PolicyGradient;
 
     public UpdateResult Update(TransitionBatch batch)
     {
@@ -83,26 +82,9 @@ public sealed class SoftQUpdate : IDisposable
             throw new ArgumentException($"batch shape (obs {batch.ObsDim}, act {batch.ActDim}) differs from the networks' (obs {_nets.ObsDim}, act {_nets.ActDim})");
 
         DrawRandomness(n);
-        _batch = batch;
-        _parallel.Run(_runPartition);
-        _batch = null;
-
-        // Combine the partitions' gradients into the first partition's buffers.
-        float[] qGrad = _partitions[0].QGradient, policyGrad = _partitions[0].PolicyGradient;
-        double squaredError = 0, qSum = 0, qSquared = 0, surrogate = 0;
-        for (int i = 0; i < _partitions.Length; i++)
-        {
-            UpdatePartition p = _partitions[i];
-            if (i > 0)
-            {
-                TensorPrimitives.Add(qGrad, p.QGradient, qGrad);
-                TensorPrimitives.Add(policyGrad, p.PolicyGradient, policyGrad);
-            }
-            squaredError += p.SquaredErrorSum;
-            qSum += p.QSum;
-            qSquared += p.QSquaredSum;
-            surrogate += p.SurrogateSum;
-        }
+        (double squaredError, double qSum, double qSquared, double surrogate) =
+            _gradients.Compute(batch, _valueActions, _fixedNoise, _updatedNoise);
+        float[] qGrad = _gradients.QGradient, policyGrad = _gradients.PolicyGradient;
         float mse = (float)(squaredError / n);
         float qMean = (float)(qSum / n);
         float qStd = (float)Math.Sqrt(Math.Max(0, qSquared / n - (qSum / n) * (qSum / n)));
@@ -140,13 +122,5 @@ public sealed class SoftQUpdate : IDisposable
         }
     }
 
-    private void RunPartition(int index)
-    {
-        TransitionBatch batch = _batch!;
-        int n = batch.Count, parts = _partitions.Length;
-        int first = (int)((long)n * index / parts), end = (int)((long)n * (index + 1) / parts);
-        _partitions[index].Run(batch, first, end - first, _valueActions, _fixedNoise, _updatedNoise);
-    }
-
-    public void Dispose() => _parallel.Dispose();
+    public void Dispose() => _gradients.Dispose();
 }

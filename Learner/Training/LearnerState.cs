@@ -22,6 +22,13 @@ public sealed class LearnerState : IDisposable
         Update = new SoftQUpdate(Networks, softQ, gemm, new Rng(seed + 1), batchSize, threads);
     }
 
+    /// <summary>The same, with the update's gradients from another backend (<see cref="IUpdateGradients"/>) built on the networks.</summary>
+    public LearnerState(int obsDim, int actDim, SoftQSettings softQ, Func<SoftQNetworks, IUpdateGradients> backend, ulong seed, int batchSize)
+    {
+        Networks = new SoftQNetworks(obsDim, actDim, softQ.Hidden, new Rng(seed));
+        Update = new SoftQUpdate(Networks, softQ, backend(Networks), new Rng(seed + 1), batchSize);
+    }
+
     public SoftQNetworks Networks { get; }
 
     public SoftQUpdate Update { get; }

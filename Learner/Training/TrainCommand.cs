@@ -35,7 +35,9 @@ public static class TrainCommand
         }
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
-        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, Console.Error.WriteLine);
+        // auto measures both GEMMs on this run's own update (its products, at its dimensions) before choosing.
+        Shared.Environments.IEnvironment probe = Shared.Environments.EnvironmentRegistry.Default.Make(train.Env);
+        IGemm gemm = UpdateGemmShapes.CreateGemm(train.Backend, probe.ObservationDim, probe.ActionDim, softQ, train.BatchSize, train.Threads, Console.Error.WriteLine);
         Console.Error.WriteLine($"{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)");
 
         var clock = Stopwatch.StartNew();

@@ -5,6 +5,7 @@ using SoftQDistributed.Benchmarks;
 var root = new RootCommand("SoftQDistributed benchmarks");
 root.Subcommands.Add(UpdateBenchmark.Command());
 root.Subcommands.Add(GemmBenchmark.Command());
+root.Subcommands.Add(PeakBenchmark.Command());
 root.Subcommands.Add(ReplayBenchmark.Command());
 root.Subcommands.Add(LaunchBenchmark.Command());
 root.Subcommands.Add(ActorBenchmark.Command());

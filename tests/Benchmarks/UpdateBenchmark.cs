@@ -26,7 +26,7 @@ internal static class UpdateBenchmark
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1, Description = "update threads (batch partitions)" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 200, Description = "timed update steps" };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 100, Description = "untimed steps first (lets tiered compilation settle)" };
-        var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "openblas", Description = "openblas | managed | auto" };
+        var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "openblas", Description = "openblas | managed | auto | torch (torch needs a build with TorchBackend=true)" };
         var command = new Command("sql-update", "updates per second of the full soft Q + SVGD step")
             { obs, act, hidden, batch, kv, k, threads, steps, warmup, backend };
         command.SetAction(parse => Run(parse.GetValue(obs), parse.GetValue(act), parse.GetValue(hidden), parse.GetValue(batch),
@@ -37,18 +37,15 @@ internal static class UpdateBenchmark
 
     private static int Run(int obsDim, int actDim, int hidden, int batchSize, int kv, int k, int threads, int steps, int warmup, string backendName)
     {
-        // Partitions run one-thread GEMMs in parallel; the thread count is the number of partitions.
-        var counting = new CountingGemm(GemmFactory.Create(GemmFactory.Parse(backendName), 1, Console.WriteLine));
         var settings = new SoftQSettings { Hidden = [hidden, hidden], ValueParticles = kv, SvgdParticles = k };
         var rng = new Rng(1);
         var nets = new SoftQNetworks(obsDim, actDim, settings.Hidden, rng);
-        using var update = new SoftQUpdate(nets, settings, counting, rng, batchSize, threads);
+        // FLOPs per update by our count (2·m·n·k of every matrix product of the update), whichever backend runs it.
+        long flopsPerUpdate = FlopsPerUpdate(obsDim, actDim, settings, batchSize);
+        using SoftQUpdate update = Create(backendName, nets, settings, rng, batchSize, threads);
         TransitionBatch[] batches = Enumerable.Range(0, 4).Select(i => RandomBatch(rng, batchSize, obsDim, actDim)).ToArray();
 
         for (int i = 0; i < warmup; i++) update.Update(batches[i % batches.Length]);
-        long flopsBefore = counting.Flops;
-        update.Update(batches[0]);
-        long flopsPerUpdate = counting.Flops - flopsBefore;
 
         var clock = new Stopwatch(); // created before the allocation count starts: it is the only object here
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -60,23 +57,53 @@ internal static class UpdateBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         double updatesPerSecond = steps / seconds;
         double gflops = flopsPerUpdate * updatesPerSecond / 1e9;
-        Console.WriteLine($"obs {obsDim} act {actDim} hidden {hidden} batch {batchSize} kv {kv} k {k}, {counting.Name}, {threads} thread(s): " +
+        // The ceiling for the same thread count, measured now, so the fraction compares like with like.
+        (string isa, double peak) = FmaPeak.Widest(threads, 0.5);
+        Console.WriteLine($"obs {obsDim} act {actDim} hidden {hidden} batch {batchSize} kv {kv} k {k}, {update.Backend}, {threads} thread(s): " +
             $"{updatesPerSecond:F1} updates/s, {1000 / updatesPerSecond:F2} ms/update, {flopsPerUpdate / 1e9:F3} GFLOP/update ({gflops:F1} GFLOP/s), " +
-            $"{(double)allocated / steps:F0} bytes allocated/update, {update.SkippedUpdates} skipped");
+            $"{(double)allocated / steps:F0} bytes allocated/update, {update.SkippedUpdates} skipped; " +
+            $"{gflops / peak:P1} of the {peak:F1} GFLOP/s {isa} FMA peak on {threads} thread(s)");
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["benchmark"] = "sql-update",
             ["updates_per_second"] = Math.Round(updatesPerSecond, 2),
             ["ms_per_update"] = Math.Round(1000 / updatesPerSecond, 3),
-            ["backend"] = counting.Name,
+            ["backend"] = update.Backend,
             ["threads"] = threads,
             ["allocated_bytes_per_update"] = Math.Round((double)allocated / steps, 1),
             ["gflop_per_update"] = Math.Round(flopsPerUpdate / 1e9, 4),
             ["gflops"] = Math.Round(gflops, 2),
+            ["peak_isa"] = isa,
+            ["peak_gflops"] = Math.Round(peak, 1),
+            ["peak_fraction"] = Math.Round(gflops / peak, 3),
             ["obs"] = obsDim, ["act"] = actDim, ["hidden"] = hidden, ["batch"] = batchSize, ["kv"] = kv, ["k"] = k,
             ["steps"] = steps,
         }));
         return 0;
+    }
+
+    private static SoftQUpdate Create(string backend, SoftQNetworks nets, SoftQSettings settings, Rng rng, int batchSize, int threads)
+    {
+        if (backend.Trim().Equals("torch", StringComparison.OrdinalIgnoreCase))
+        {
+#if TORCH_BACKEND
+            return new SoftQUpdate(nets, settings, new Learner.Torch.TorchGradients(nets, settings, batchSize, threads), rng, batchSize);
+#else
+            throw new ArgumentException("--backend torch needs the torch backend built in: build with -p:TorchBackend=true (docs/BACKENDS.md)");
+#endif
+        }
+        // Partitions run one-thread GEMMs in parallel; the thread count is the number of partitions.
+        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(backend), 1, Console.WriteLine);
+        return new SoftQUpdate(nets, settings, gemm, rng, batchSize, threads);
+    }
+
+    private static long FlopsPerUpdate(int obsDim, int actDim, SoftQSettings settings, int batchSize)
+    {
+        var counting = new CountingGemm(new ManagedGemm(1));
+        var rng = new Rng(2);
+        using var update = new SoftQUpdate(new SoftQNetworks(obsDim, actDim, settings.Hidden, rng), settings, counting, rng, batchSize);
+        update.Update(RandomBatch(rng, batchSize, obsDim, actDim));
+        return counting.Flops;
     }
 
     private static TransitionBatch RandomBatch(Rng rng, int size, int obsDim, int actDim)

@@ -1,6 +1,9 @@
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
-/// <summary>Which GEMM implementation to use; <c>Auto</c> prefers OpenBLAS and falls back to managed.</summary>
+/// <summary>
+/// Which GEMM implementation to use; <c>Auto</c> measures both on the caller's shapes and keeps the faster, or, given no
+/// shapes, prefers OpenBLAS and falls back to managed.
+/// </summary>
 public enum GemmBackend
 {
     Auto,
@@ -13,12 +16,16 @@ public static class GemmFactory
 {
     /// <param name="threads">Threads one GEMM call may use.</param>
     /// <param name="log">Receives one line describing the choice (pass null to stay silent).</param>
-    public static IGemm Create(GemmBackend backend, int threads, Action<string>? log = null)
+    /// <param name="shapes">What the caller will run, for <c>auto</c> to measure.</param>
+    public static IGemm Create(GemmBackend backend, int threads, Action<string>? log = null, IReadOnlyList<GemmShape>? shapes = null)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "GEMM threads must be at least 1");
         if (backend != GemmBackend.Managed)
         {
             OpenBlasGemm? blas = OpenBlasGemm.TryLoad(threads, out string reason);
+            // auto measures only where the caller says what it will run; otherwise (actors, serve) it keeps OpenBLAS
+            // without delaying start-up.
+            if (blas is not null && backend == GemmBackend.Auto && shapes is { Count: > 0 }) return Race(blas, new ManagedGemm(threads), shapes, log);
             if (blas is not null)
             {
                 log?.Invoke($"GEMM backend: openblas ({blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}), {blas.Threads} thread(s)");
@@ -33,6 +40,18 @@ public static class GemmFactory
         var managed = new ManagedGemm(threads);
         log?.Invoke($"GEMM backend: managed ({managed.Kernel}), {threads} thread(s)");
         return managed;
+    }
+
+    private static IGemm Race(OpenBlasGemm blas, ManagedGemm managed, IReadOnlyList<GemmShape> shapes, Action<string>? log)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<GemmRace.Entry> ranked = GemmRace.Run([managed, blas], shapes);
+        IGemm winner = ranked[0].Gemm;
+        string detail = winner is OpenBlasGemm ? $"{blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}" : managed.Kernel;
+        log?.Invoke($"GEMM backend: auto chose {winner.Name} ({detail}), {winner.Threads} thread(s): " +
+            string.Join(", ", ranked.Select(e => $"{e.Gemm.Name} {e.Gflops:F1} GFLOP/s")) +
+            $" over the {shapes.Count} products of one update, {shapes.Distinct().Count()} shapes, measured in {clock.Elapsed.TotalSeconds:F2} s");
+        return winner;
     }
 
     /// <summary>Parses "auto", "openblas" or "managed" (any case), with a clear error otherwise.</summary>

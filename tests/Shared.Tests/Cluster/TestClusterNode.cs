@@ -30,11 +30,10 @@ internal sealed class TestClusterNode : IAsyncDisposable
 
     /// <summary>Starts a member of <paramref name="role"/> on <paramref name="port"/> (0: any) joining <paramref name="seeds"/>, and waits until it is Up.</summary>
     public static async Task<TestClusterNode> StartAsync(string role, int port, string seeds,
-        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null, Action<IServiceCollection>? services = null)
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        services?.Invoke(builder.Services);
         var settings = new ClusterSettings { Port = port, Seeds = seeds, HeartbeatPauseSeconds = 3 };
         builder.Services.AddSoftQCluster(settings, role, configure ?? ((_, _) => { }));
         IHost host = builder.Build();
@@ -53,8 +52,6 @@ internal sealed class TestClusterNode : IAsyncDisposable
             throw;
         }
     }
-
-    public T Service<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <summary>Members with <paramref name="role"/> that are Up now.</summary>
     public int MembersUp(string role) =>

@@ -74,6 +74,10 @@ public static class ClusterHosting
         akka.remote.dot-netty.tcp.send-buffer-size = 4m
         akka.remote.dot-netty.tcp.receive-buffer-size = 4m
         akka.actor.ask-timeout = 10s
+        # SIGTERM stops the Generic Host, which stops the ActorSystem after the services registered after it (the
+        # rollout's final flush and report, the learner's checkpoint, the shard's snapshot). Akka's own CLR exit
+        # hook would leave the cluster at once instead, while those still need it.
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """;
 
     private static RemoteOptions Remote(ClusterSettings settings)

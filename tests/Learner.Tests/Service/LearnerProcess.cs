@@ -1,26 +1,33 @@
-using SoftQDistributed.TestSupport;
+using System.Text.Json;
 
 namespace SoftQDistributed.Tests.Service;
 
-/// <summary>A real <c>serve</c> process on 127.0.0.1 (ports chosen by the OS), started from the test's output folder.</summary>
+/// <summary>A real <c>serve</c> process (role "learner") on 127.0.0.1 joining the cluster at <c>--seeds</c>, started from the test's output folder.</summary>
 internal sealed class LearnerProcess : ChildProcess
 {
     private LearnerProcess(System.Diagnostics.ProcessStartInfo info) : base(info, "learner", "learner listening on ")
     {
     }
 
-    public Uri Grpc { get; private set; } = null!;
-
     public Uri Http { get; private set; } = null!;
 
     /// <summary>Starts <c>serve</c> in <paramref name="workingDirectory"/> (no appsettings.json there) and waits (bounded) for its listening line.</summary>
-    public static async Task<LearnerProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static async Task<LearnerProcess> StartAsync(string workingDirectory, string seeds, int clusterPort, params string[] args)
     {
-        var info = Dotnet("SoftQDistributed.Learner.dll", workingDirectory, ["serve", "--host", "127.0.0.1", "--port", "0", "--http-port", "0", .. args]);
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        var info = Dotnet("SoftQDistributed.Learner.dll", workingDirectory,
+            ["serve", "--host", "127.0.0.1", "--http-port", "0", "--cluster-port", clusterPort.ToString(), "--seeds", seeds, .. args]);
         var learner = new LearnerProcess(info);
-        string[] addresses = await learner.ListeningAddressesAsync();
-        (learner.Grpc, learner.Http) = (new Uri(addresses[0]), new Uri(addresses[1]));
+        learner.Http = new Uri((await learner.ListeningAddressesAsync())[0]);
         return learner;
     }
+
+    /// <summary><c>GET /status</c>.</summary>
+    public async Task<JsonElement> StatusAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync(new Uri(Http, "/status")));
+        return document.RootElement.Clone();
+    }
+
+    public Task WaitUntilReadyAsync() => Readiness.WaitAsync(this, Http);
 }

@@ -1,44 +1,71 @@
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Cluster;
 
 namespace SoftQDistributed.Tests.Service;
 
 public sealed class ServeSettingsTests
 {
     [Fact]
-    public void Serve_takes_every_train_switch_and_its_own()
+    public void Serve_takes_every_train_switch_its_own_and_the_cluster_ones()
     {
         ServeConfiguration configuration = SettingsLoader.LoadServe(["--env", "multigoal", "--seed", "7", "--env-steps", "600", "--batch-size", "32",
-            "--hidden", "32,32", "--eval-episodes", "5", "--checkpoint-interval", "200", "--out", "/tmp/x",
-            "--replay", "http://127.0.0.1:5001, http://127.0.0.1:5002", "--port", "0", "--http-port", "0", "--host", "127.0.0.1", "--publish-interval", "7"]);
+            "--hidden", "32,32", "--eval-episodes", "5", "--checkpoint-interval", "200", "--out", "/tmp/x", "--http-port", "0", "--host", "127.0.0.1",
+            "--publish-interval", "7", "--steps-ahead", "300", "--pace-interval", "25", "--sample-deadline", "250", "--prefetch-workers", "2",
+            "--cluster-port", "4053", "--seeds", "127.0.0.1:4053, akka.tcp://softq@10.0.0.2:4053", "--heartbeat-pause", "9"]);
         Assert.Equal(7UL, configuration.Training.Seed);
         Assert.Equal(600, configuration.Training.EnvSteps);
         Assert.Equal(32, configuration.Training.BatchSize);
         Assert.Equal(new[] { 32, 32 }, configuration.SoftQ.Hidden);
         Assert.Equal(0.1f, configuration.SoftQ.RewardScale); // MultiGoal's default, as train
-        Assert.Equal([new Uri("http://127.0.0.1:5001"), new Uri("http://127.0.0.1:5002")], configuration.Serve.ReplayAddresses());
-        Assert.Equal(0, configuration.Serve.Port);
-        Assert.Equal(7, configuration.Serve.PublishInterval);
-        Assert.Equal(20, SettingsLoader.LoadServe(["--replay", "http://127.0.0.1:5001"]).Serve.PublishInterval);
+        ServeSettings serve = configuration.Serve;
+        Assert.Equal((0, "127.0.0.1", 7, 300, 25, 250, 2), (serve.HttpPort, serve.Host, serve.PublishInterval, serve.StepsAhead, serve.PaceInterval,
+            serve.SampleDeadline, serve.PrefetchWorkers));
+        ClusterSettings cluster = configuration.Cluster;
+        Assert.Equal(4053, cluster.Port);
+        Assert.Equal(["akka.tcp://softq@127.0.0.1:4053", "akka.tcp://softq@10.0.0.2:4053"], cluster.SeedAddresses());
+        Assert.Equal(9, cluster.HeartbeatPauseSeconds);
+    }
+
+    [Fact]
+    public void Defaults_need_no_switch()
+    {
+        ServeConfiguration configuration = SettingsLoader.LoadServe([]);
+        Assert.Equal(20, configuration.Serve.PublishInterval);
+        Assert.Equal(1000, configuration.Serve.StepsAhead);
+        Assert.Equal(0, configuration.Cluster.Port);
+        Assert.Empty(configuration.Cluster.SeedAddresses()); // alone: forms a cluster of one
+        Assert.Equal("replay", configuration.Cluster.SplitBrainRole);
     }
 
     [Fact]
     public void Train_refuses_serve_switches_and_the_listing_names_them_apart()
     {
         Assert.Contains("unknown switch '--publish-interval'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--publish-interval", "3"])).Message);
-        Assert.DoesNotContain("--replay", SettingsLoader.Switches().Keys);
-        Assert.Equal("Serve:Replay", SettingsLoader.ServeSwitches()["--replay"]);
-        Assert.Equal("Serve:TlsCertificate", SettingsLoader.ServeSwitches()["--tls-cert"]);
+        Assert.Contains("unknown switch '--seeds'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seeds", "127.0.0.1:1"])).Message);
+        Assert.DoesNotContain("--seeds", SettingsLoader.Switches().Keys);
+        Assert.Equal("Cluster:Seeds", SettingsLoader.ServeSwitches()["--seeds"]);
+        Assert.Equal("Cluster:TlsCertificate", SettingsLoader.ServeSwitches()["--cluster-tls-cert"]);
+        Assert.Equal("Serve:StepsAhead", SettingsLoader.ServeSwitches()["--steps-ahead"]);
         Assert.Empty(SettingsLoader.ServeSwitches().Keys.Intersect(SettingsLoader.Switches().Keys));
+        // The gRPC-era switches are gone: the learner finds the shards through the cluster.
+        Assert.DoesNotContain("--replay", SettingsLoader.ServeSwitches().Keys);
+        Assert.DoesNotContain("--port", SettingsLoader.ServeSwitches().Keys);
+        Assert.DoesNotContain("--tls-cert", SettingsLoader.ServeSwitches().Keys);
     }
 
     [Theory]
-    [InlineData("--port", "70000", "port 70000 is outside 0..65535")]
+    [InlineData("--http-port", "70000", "http-port 70000 is outside 0..65535")]
     [InlineData("--host", "localhost", "host 'localhost' is not an IP address")]
     [InlineData("--prefetch-depth", "0", "prefetch-depth must be at least 1")]
-    [InlineData("--tls-cert", "/nonexistent.pfx", "TLS certificate '/nonexistent.pfx' does not exist")]
+    [InlineData("--steps-ahead", "0", "steps-ahead must be at least 1")]
+    [InlineData("--sample-deadline", "0", "sample-deadline must be at least 1 ms")]
+    [InlineData("--cluster-port", "70000", "cluster port 70000 is outside 0..65535")]
+    [InlineData("--seeds", "nowhere", "seed 'akka.tcp://softq@nowhere' is not host:port")]
+    [InlineData("--cluster-tls-cert", "/nonexistent.pfx", "cluster TLS certificate '/nonexistent.pfx' does not exist")]
+    [InlineData("--replay", "http://127.0.0.1:5001", "unknown switch '--replay'")]
     public void Bad_serve_settings_are_named(string name, string value, string expected)
     {
-        var error = Assert.Throws<SettingsException>(() => SettingsLoader.LoadServe(["--replay", "http://127.0.0.1:5001", name, value]));
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.LoadServe([name, value]));
         Assert.Contains(expected, error.Message);
     }
 }

@@ -16,11 +16,11 @@ public sealed class CommandLineErrorTests
     [InlineData("unknown switch '--colour'", "train", "--colour", "red")]
     [InlineData("checkpoint not found", "evaluate", "--checkpoint", "/nonexistent/softq-run")]
     [InlineData("usage:", "fly")]
-    [InlineData("replay must name at least one shard URL", "serve", "--env", "multigoal")]
-    [InlineData("replay URL 'ftp://shard' is not an http:// or https:// URL", "serve", "--replay", "ftp://shard")]
-    [InlineData("publish-interval must be at least 1", "serve", "--replay", "http://127.0.0.1:1", "--publish-interval", "0")]
-    [InlineData("unknown switch '--replay'", "train", "--replay", "http://127.0.0.1:1")]
-    [InlineData("the auth token is the placeholder 'change-me'", "serve", "--replay", "http://127.0.0.1:1", "--auth-token", "change-me")]
+    [InlineData("seed 'akka.tcp://softq@nowhere' is not host:port", "serve", "--seeds", "nowhere")]
+    [InlineData("cluster port 70000 is outside 0..65535", "serve", "--cluster-port", "70000")]
+    [InlineData("publish-interval must be at least 1", "serve", "--publish-interval", "0")]
+    [InlineData("unknown switch '--seeds'", "train", "--seeds", "127.0.0.1:1")]
+    [InlineData("unknown switch '--replay'", "serve", "--replay", "http://127.0.0.1:1")]
     public void Bad_input_is_one_clear_line_and_exit_code_2(string expected, params string[] args)
     {
         (int exitCode, string error) = RunLearner(args);

@@ -23,7 +23,7 @@ public sealed partial class DeploymentFilesTests
         "softq_actor_env_steps_total", "softq_actor_episodes_total", "softq_actor_episode_return", "softq_actor_policy_version",
         "softq_actor_policy_lag_versions", "softq_actor_push_duration_seconds", "softq_actor_buffered_transitions",
         "softq_actor_retried_transitions_total", "softq_actor_dropped_transitions_total",
-        "softq_rpc_server_calls_total", "softq_rpc_client_calls_total", "softq_rpc_unauthenticated_total",
+        "softq_rpc_server_calls_total", "softq_rpc_unauthenticated_total", "softq_actor_pace_wait_seconds_total", "softq_actor_buffer_wait_seconds_total",
         "softq_process_start_time_seconds", // every role (Shared/Telemetry/ProcessMetrics.cs): restarts
         "up",
     ];

@@ -27,14 +27,22 @@ public sealed class ServeSettingsTests
     }
 
     [Fact]
-    public void Defaults_need_no_switch()
+    public void Defaults_need_only_the_seeds()
     {
-        ServeConfiguration configuration = SettingsLoader.LoadServe([]);
+        ServeConfiguration configuration = SettingsLoader.LoadServe(["--seeds", "127.0.0.1:4053"]);
         Assert.Equal(20, configuration.Serve.PublishInterval);
         Assert.Equal(1000, configuration.Serve.StepsAhead);
         Assert.Equal(0, configuration.Cluster.Port);
-        Assert.Empty(configuration.Cluster.SeedAddresses()); // alone: forms a cluster of one
+        Assert.Equal(["akka.tcp://softq@127.0.0.1:4053"], configuration.Cluster.SeedAddresses());
         Assert.Equal("replay", configuration.Cluster.SplitBrainRole);
+    }
+
+    [Fact]
+    public void Without_seeds_the_learner_refuses_to_start()
+    {
+        // A learner in a cluster of its own would wait for shards forever: a setting error, said in one line.
+        var error = Assert.Throws<SettingsException>(() => SettingsLoader.LoadServe([]));
+        Assert.Contains("--seeds", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_actor_node_is_restarted_acts_with_current_parameters_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "5000"));
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "12000"));
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 600 && s.Updates >= 300, Run, "600 env steps and 300 updates");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);
@@ -41,7 +41,9 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
         ClusterMember restarted = await Eventually.Until(() => Task.FromResult(launch.Member("actor", 1) is { Restarts: >= 1 } m && m.Pid != actor.Pid ? m : null), Recover, "the actor's restart");
         await Eventually.ReturnsAsync(() => ChildProcess.ReadyzStatusAsync(new Uri(restarted.HttpUrl)).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : 0),
             status => status == 200, "the restarted actor acting", Recover, () => launch.Log("actor", 1));
-        string acting = ActingLine().Match(launch.LatestIncarnationLog("actor", 1)).Groups[1].Value;
+        // /readyz turns 200 a moment before the node logs the version it acts with: wait for the line.
+        string acting = (await Eventually.Until(() => Task.FromResult(ActingLine().Match(launch.LatestIncarnationLog("actor", 1)) is { Success: true } m ? m.Groups[1].Value : null),
+            Recover, "the restarted node's acting line"))!;
         Assert.True(ulong.Parse(acting) >= atKill.PolicyVersion, $"the restarted node acts with version {acting}, older than {atKill.PolicyVersion} published before the kill");
         double? recovered = await launch.SecondsUntilUpdateRateAsync(0.8 * before, RateWindow, Recover);
         output.WriteLine($"actor kill -9: {before:F0} updates/s before; back to 80% of it {Figure(recovered)} after the restarted node was ready");
@@ -57,7 +59,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_shard_is_restarted_from_its_snapshot_while_the_learner_keeps_updating_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "8000", "--snapshot-interval", "1"));
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "20000", "--snapshot-interval", "1")); // long enough that a fast machine is not done before the shard is back
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 800 && s.Updates >= 300, Run, "800 env steps and 300 updates");
         await Eventually.Until(() => Directory.EnumerateFiles(Path.Combine(directory.Path, "replay"), "*", SearchOption.AllDirectories).Any(f => f.Contains("shard-1", StringComparison.Ordinal)),

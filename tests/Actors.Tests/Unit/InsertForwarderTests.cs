@@ -26,6 +26,7 @@ public sealed class InsertForwarderTests : Akka.TestKit.Xunit2.TestKit
         akka.actor.serializers.softq-msgpack = "{{typeof(ClusterMessageSerializer).AssemblyQualifiedName}}"
         akka.actor.serialization-bindings { "{{typeof(IClusterMessage).AssemblyQualifiedName}}" = softq-msgpack }
         akka.loglevel = WARNING
+        akka.test.single-expect-default = 15s # a loaded two-core CI machine can take seconds to start the extensions
         """);
 
     private readonly ActorSystem _shardSystemA = ActorSystem.Create("shard-a", Remote);

@@ -16,6 +16,7 @@ public sealed class PolicyPublisherTests : Akka.TestKit.Xunit2.TestKit
         akka.remote.dot-netty.tcp.hostname = 127.0.0.1
         akka.remote.dot-netty.tcp.port = 0
         akka.loglevel = WARNING
+        akka.test.single-expect-default = 15s # a loaded two-core CI machine can take seconds to start the extensions
         """);
 
     public PolicyPublisherTests() : base(OneMember, "learner")

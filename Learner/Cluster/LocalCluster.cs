@@ -1,8 +1,8 @@
 namespace SoftQDistributed.Learner.Cluster;
 
 /// <summary>
-/// The supervised children of a <see cref="ClusterPlan"/>, started in order (shards, learner, actors), each
-/// group in parallel and waited ready before the next; cluster.json is rewritten on every (re)start. Disposing
+/// The supervised children of a <see cref="ClusterPlan"/>, all started at once and waited ready; cluster.json is
+/// rewritten on every (re)start. Disposing
 /// kills whatever is still running, so an exception in launch leaves no orphan behind.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
@@ -43,21 +43,24 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         WriteDescription();
-        await StartGroupAsync(Shards, cancellationToken);
-        await StartGroupAsync([Learner], cancellationToken);
-        await StartGroupAsync(Actors, cancellationToken);
+        // All at once: a member that starts before the seeds retries its join every 2 s, so nothing waits for an
+        // order, and the processes' start-up (mostly JIT) overlaps instead of adding up.
+        await Task.WhenAll(StartGroupAsync(Shards, cancellationToken), StartGroupAsync([Learner], cancellationToken),
+            StartGroupAsync(Actors, cancellationToken));
     }
 
     /// <summary>SIGTERM to every child of the group at once, then a bounded wait (kill -9 after it).</summary>
     public Task StopAsync(IEnumerable<SupervisedChild> group) =>
         Task.WhenAll(group.Select(c => c.StopAsync(TimeSpan.FromSeconds(_settings.StopTimeout))));
 
-    /// <summary>Actors first (they flush into the shards and report to the learner), then the learner, then the shards.</summary>
+    /// <summary>
+    /// Actors first (they flush into the shards and report to the learner), then the learner and the shards together:
+    /// the learner's checkpoint needs no shard, and each shard writes its own snapshot.
+    /// </summary>
     public async Task StopAllAsync()
     {
         await StopAsync(Actors);
-        await StopAsync([Learner]);
-        await StopAsync(Shards);
+        await StopAsync([Learner, .. Shards]);
     }
 
     /// <summary>kill -9 of every child still running, without waiting (for a launch that is dying).</summary>

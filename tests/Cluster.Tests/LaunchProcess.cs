@@ -41,11 +41,12 @@ internal sealed class LaunchProcess : ChildProcess
         return new LaunchProcess(info, directory);
     }
 
-    /// <summary>Every child listed in cluster.json, once all have started.</summary>
+    /// <summary>cluster.json's members once launch says every child is ready (they all start at once).</summary>
     public Task<IReadOnlyList<ClusterMember>> MembersAsync(TimeSpan timeout) =>
         Eventually.Until<IReadOnlyList<ClusterMember>>(() =>
         {
             CheckRunning();
+            if (!Stderr.Contains("launch: cluster ready in ", StringComparison.Ordinal)) return Task.FromResult<IReadOnlyList<ClusterMember>?>(null);
             try
             {
                 IReadOnlyList<ClusterMember> members = ClusterDescription.Read(ClusterJson);

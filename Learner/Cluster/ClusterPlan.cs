@@ -53,7 +53,7 @@ public sealed record ClusterPlan(IReadOnlyList<ChildSpec> Shards, ChildSpec Lear
         int learnerPort = AkkaPort();
         string seeds = string.Join(",", replayPorts.Append(learnerPort).Select(p => $"{Host}:{p}"));
         List<string> Member(int port) => ["--cluster-host", Host, "--cluster-port", I(port), "--seeds", seeds, "--split-brain-role", "",
-            "--stable-after", I(launch.StableAfter)];
+            "--stable-after", I(launch.StableAfter), "--gossip-interval", "0.25"];
 
         int capacity = Ceiling(training.ReplayCapacity, launch.Shards);
         string replayDirectory = Path.Combine(directory, "replay");

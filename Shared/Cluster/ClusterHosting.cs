@@ -63,6 +63,8 @@ public static class ClusterHosting
     private static string Hocon(ClusterSettings settings) => $$"""
         akka.cluster.failure-detector.acceptable-heartbeat-pause = {{settings.HeartbeatPauseSeconds:0.###}}s
         akka.cluster.split-brain-resolver.stable-after = {{settings.StableAfterSeconds:0.###}}s
+        akka.cluster.gossip-interval = {{settings.GossipIntervalSeconds:0.###}}s
+        akka.cluster.leader-actions-interval = {{settings.GossipIntervalSeconds:0.###}}s
         # a node that finds no seed for a minute exits, so its supervisor (launch, Kubernetes) starts it again
         akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 60s
         akka.cluster.log-info-verbose = off

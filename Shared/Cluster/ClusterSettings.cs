@@ -30,6 +30,12 @@ public sealed record ClusterSettings
     /// <summary>Heartbeats may pause this long (GC, a busy core) before a member is marked unreachable.</summary>
     public double HeartbeatPauseSeconds { get; set; } = 6;
 
+    /// <summary>
+    /// Gossip and leader actions run this often: a joining member is Up, and a leaving one gone, after a few rounds.
+    /// Akka's 1 s suits large clusters; launch's handful of members on loopback uses 0.25 s.
+    /// </summary>
+    public double GossipIntervalSeconds { get; set; } = 1;
+
     /// <summary>Split-brain resolver (keep-majority) counts members of this role only; empty counts every member.</summary>
     public string SplitBrainRole { get; set; } = "replay";
 
@@ -68,6 +74,7 @@ public sealed record ClusterSettings
                 throw new ArgumentException($"seed '{seed}' is not host:port or {Protocol}://{SystemName}@host:port");
         if (FrameBytes < 64 * 1024) throw new ArgumentException($"frame bytes must be at least 65536, not {FrameBytes}");
         if (!(HeartbeatPauseSeconds >= 1)) throw new ArgumentException($"heartbeat pause must be at least 1 s, not {HeartbeatPauseSeconds}");
+        if (!(GossipIntervalSeconds >= 0.1 && GossipIntervalSeconds <= 10)) throw new ArgumentException($"gossip interval must be between 0.1 and 10 s, not {GossipIntervalSeconds}");
         if (!(StableAfterSeconds >= 1)) throw new ArgumentException($"stable-after must be at least 1 s, not {StableAfterSeconds}");
         if (TlsCertificate is { Length: > 0 } path && !File.Exists(path)) throw new ArgumentException($"cluster TLS certificate '{path}' does not exist");
     }

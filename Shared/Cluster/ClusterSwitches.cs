@@ -13,6 +13,7 @@ public static class ClusterSwitches
         ["--seeds"] = "Cluster:Seeds",
         ["--frame-bytes"] = "Cluster:FrameBytes",
         ["--heartbeat-pause"] = "Cluster:HeartbeatPauseSeconds",
+        ["--gossip-interval"] = "Cluster:GossipIntervalSeconds",
         ["--split-brain-role"] = "Cluster:SplitBrainRole",
         ["--stable-after"] = "Cluster:StableAfterSeconds",
         ["--cluster-tls-cert"] = "Cluster:TlsCertificate",

@@ -11,7 +11,7 @@ public sealed class ServeSettingsTests
         ServeConfiguration configuration = SettingsLoader.LoadServe(["--env", "multigoal", "--seed", "7", "--env-steps", "600", "--batch-size", "32",
             "--hidden", "32,32", "--eval-episodes", "5", "--checkpoint-interval", "200", "--out", "/tmp/x", "--http-port", "0", "--host", "127.0.0.1",
             "--publish-interval", "7", "--steps-ahead", "300", "--pace-interval", "25", "--sample-deadline", "250", "--prefetch-workers", "2",
-            "--cluster-port", "4053", "--seeds", "127.0.0.1:4053, akka.tcp://softq@10.0.0.2:4053", "--heartbeat-pause", "9"]);
+            "--cluster-port", "4053", "--seeds", "127.0.0.1:4053, akka.tcp://softq@10.0.0.2:4053", "--heartbeat-pause", "9", "--gossip-interval", "0.25"]);
         Assert.Equal(7UL, configuration.Training.Seed);
         Assert.Equal(600, configuration.Training.EnvSteps);
         Assert.Equal(32, configuration.Training.BatchSize);
@@ -24,6 +24,17 @@ public sealed class ServeSettingsTests
         Assert.Equal(4053, cluster.Port);
         Assert.Equal(["akka.tcp://softq@127.0.0.1:4053", "akka.tcp://softq@10.0.0.2:4053"], cluster.SeedAddresses());
         Assert.Equal(9, cluster.HeartbeatPauseSeconds);
+        Assert.Equal(0.25, cluster.GossipIntervalSeconds);
+    }
+
+    [Theory]
+    [InlineData("0.05")]
+    [InlineData("30")]
+    public void A_gossip_interval_out_of_range_is_refused_in_one_line(string seconds)
+    {
+        var error = Assert.ThrowsAny<Exception>(() => SettingsLoader.LoadServe(["--seeds", "127.0.0.1:4053", "--gossip-interval", seconds]));
+        Assert.Contains("gossip interval must be between 0.1 and 10 s", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]

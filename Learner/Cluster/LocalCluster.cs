@@ -2,8 +2,8 @@ namespace SoftQDistributed.Learner.Cluster;
 
 /// <summary>
 /// The supervised children of a <see cref="ClusterPlan"/>, all started at once and waited ready; cluster.json is
-/// rewritten on every (re)start. Disposing
-/// kills whatever is still running, so an exception in launch leaves no orphan behind.
+/// rewritten on every (re)start. Disposing kills whatever is still running, so an exception in launch leaves no
+/// orphan behind.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {

@@ -6,7 +6,7 @@ using SoftQDistributed.Shared.Checkpoints;
 using SoftQDistributed.Shared.Environments;
 
 // The learner's commands. Errors a user can fix are one line on standard error and exit code 2.
-const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
+const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [--force] [--env-steps N] [--eval-episodes N] [--SETTING VALUE ...]\n" +
                      "       Learner train --resume DIR [--env-steps N]\n" +
                      "       Learner serve --seeds HOST:PORT[,...] [--cluster-port C] [--http-port H] [--host IP] [--publish-interval P] [train settings]   (the learner as a cluster member)\n" +
                      "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +

@@ -19,6 +19,10 @@ public static partial class SettingsLoader
     private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
     private static readonly (string Section, Type Type)[] ServeSections = [("Serve", typeof(ServeSettings))];
 
+    /// <summary>Keys of the true/false settings: their switch may stand alone, <c>--force</c> meaning <c>--force true</c>.</summary>
+    private static readonly HashSet<string> FlagKeys =
+        [.. Sections.Concat(ServeSections).SelectMany(s => Settable(s.Type).Where(p => p.PropertyType == typeof(bool)).Select(p => $"{s.Section}:{p.Name}"))];
+
     /// <summary>Serve switches that are not a property's kebab-case name: how the learner joins the cluster (as every role).</summary>
     private static readonly IReadOnlyDictionary<string, string> ServeAliases = ClusterSwitches.Mappings;
 
@@ -108,22 +112,15 @@ public static partial class SettingsLoader
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
-            string name = arg, value;
             int equals = arg.IndexOf('=');
-            if (equals > 0)
-            {
-                name = arg[..equals];
-                value = arg[(equals + 1)..];
-            }
-            else
-            {
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    throw new SettingsException($"switch {arg} needs a value");
-                value = args[++i];
-            }
+            string name = equals > 0 ? arg[..equals] : arg;
             if (!known.TryGetValue(name, out string? key))
                 throw new SettingsException($"unknown switch '{name}'; known: {string.Join(" ", known.Keys)}");
-            values[key] = value;
+            bool valueFollows = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (equals > 0) values[key] = arg[(equals + 1)..];
+            else if (valueFollows) values[key] = args[++i];
+            else if (FlagKeys.Contains(key)) values[key] = "true";
+            else throw new SettingsException($"switch {arg} needs a value");
         }
         return values;
     }

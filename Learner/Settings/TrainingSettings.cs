@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SoftQDistributed.Learner.Settings;
 
 /// <summary>
@@ -54,6 +56,13 @@ public sealed record TrainingSettings
 
     /// <summary>Threads of the update step (minibatch partitions).</summary>
     public int Threads { get; init; } = 2;
+
+    /// <summary>
+    /// <c>train</c> may write into an --out that already holds a run, replacing it (<c>--force</c> alone means true).
+    /// A choice of this command, not of the run: checkpoints do not keep it.
+    /// </summary>
+    [JsonIgnore]
+    public bool Force { get; init; }
 
     public void Validate()
     {

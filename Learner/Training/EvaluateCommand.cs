@@ -33,6 +33,7 @@ public static class EvaluateCommand
         string fileName = Directory.Exists(checkpointPath) && File.Exists(Path.Combine(checkpointPath, TrainingCheckpoint.PolicyFileName))
             ? TrainingCheckpoint.PolicyFileName : TrainingCheckpoint.FileName;
         (SafetensorsFile file, TrainingSettings train, SoftQSettings softQ) = TrainingCheckpoint.Load(checkpointPath, fileName);
+        Console.Error.WriteLine($"evaluate: policy from {Path.GetFullPath(file.Source)}");
         IEnvironment env = EnvironmentRegistry.Default.Make(train.Env);
         var nets = new SoftQNetworks(env.ObservationDim, env.ActionDim, softQ.Hidden, new Rng(0));
         TrainingCheckpoint.LoadPolicy(file, nets);

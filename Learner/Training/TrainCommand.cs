@@ -13,26 +13,28 @@ namespace SoftQDistributed.Learner.Training;
 /// </summary>
 public static class TrainCommand
 {
-    /// <summary>What a resumed run may change: its budget, evaluation, output and speed knobs, not what it learns.</summary>
-    private static readonly string[] ResumeOverrides = ["--env-steps", "--eval-episodes", "--out", "--backend", "--threads"];
+    /// <summary>What a resumed run may change: its budget, evaluation, output and speed knobs, not what it learns (--force: an --out holding another run).</summary>
+    private static readonly string[] ResumeOverrides = ["--env-steps", "--eval-episodes", "--out", "--backend", "--threads", "--force"];
 
     public static int Run(IReadOnlyList<string> args)
     {
         int resumeAt = args.ToList().IndexOf("--resume");
         SafetensorsFile? checkpoint = null;
+        string? resumedDirectory = null;
         TrainingSettings train;
         SoftQSettings softQ;
         if (resumeAt >= 0)
         {
             if (resumeAt + 1 >= args.Count) throw new SettingsException("--resume needs the directory of a run to continue");
-            string directory = args[resumeAt + 1];
-            (checkpoint, train, softQ) = TrainingCheckpoint.Load(directory);
-            train = ApplyResumeOverrides(train with { Out = directory }, [.. args.Take(resumeAt), .. args.Skip(resumeAt + 2)]);
+            resumedDirectory = args[resumeAt + 1];
+            (checkpoint, train, softQ) = TrainingCheckpoint.Load(resumedDirectory);
+            train = ApplyResumeOverrides(train with { Out = resumedDirectory }, [.. args.Take(resumeAt), .. args.Skip(resumeAt + 2)]);
         }
         else
         {
             (train, softQ) = SettingsLoader.Load(args);
         }
+        ExistingRun.RefuseToReplace(train.Out, resumedDirectory, train.Force);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
         // auto measures both GEMMs on this run's own update (its products, at its dimensions) before choosing.
@@ -123,6 +125,7 @@ public static class TrainCommand
             Out = Has("--out") ? given.Out : saved.Out,
             Backend = Has("--backend") ? given.Backend : saved.Backend,
             Threads = Has("--threads") ? given.Threads : saved.Threads,
+            Force = given.Force,
         };
     }
 }

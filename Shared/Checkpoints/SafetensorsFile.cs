@@ -7,7 +7,8 @@ namespace SoftQDistributed.Shared.Checkpoints;
 /// <summary>
 /// A safetensors file read into memory and validated up front: the header length, the header JSON, every
 /// tensor's dtype, shape and byte range (inside the data region, sized to the shape, back to back with no
-/// holes). Anything wrong is a <see cref="CheckpointException"/> with a one-line message naming the file.
+/// holes) and its CRC-32C (<see cref="TensorChecksums"/>). Anything wrong is a <see cref="CheckpointException"/>
+/// with a one-line message naming the file.
 /// </summary>
 public sealed class SafetensorsFile
 {
@@ -93,6 +94,7 @@ public sealed class SafetensorsFile
             }
         }
         CheckCoverage(source, tensors.Values, dataLength);
+        TensorChecksums.Verify(source, metadata, tensors.Values, bytes.AsSpan((int)dataStart));
         return new SafetensorsFile(source, bytes, dataStart, tensors, metadata);
     }
 

@@ -7,6 +7,7 @@ namespace SoftQDistributed.Shared.Checkpoints;
 /// Collects tensors and metadata and writes them as one safetensors file: an 8-byte little-endian header
 /// length, a UTF-8 JSON header (<c>__metadata__</c> first, then tensors sorted by name, padded with spaces so
 /// the data starts 8-byte aligned), then the tensors' raw little-endian bytes, back to back with no holes.
+/// The metadata carries every tensor's CRC-32C (<see cref="TensorChecksums"/>), which the reader checks.
 /// Values are copied when added, so the caller may keep changing its buffers.
 /// </summary>
 public sealed class SafetensorsWriter
@@ -95,10 +96,11 @@ public sealed class SafetensorsWriter
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            if (Metadata.Count > 0)
+            SortedDictionary<string, string> metadata = MetadataWithChecksums();
+            if (metadata.Count > 0)
             {
                 json.WriteStartObject(SafetensorsFile.MetadataKey);
-                foreach (var (key, value) in Metadata) json.WriteString(key, value);
+                foreach (var (key, value) in metadata) json.WriteString(key, value);
                 json.WriteEndObject();
             }
             long offset = 0;
@@ -121,6 +123,16 @@ public sealed class SafetensorsWriter
         int padding = (int)((8 - buffer.Length % 8) % 8);
         for (int i = 0; i < padding; i++) buffer.WriteByte((byte)' ');
         return buffer.ToArray();
+    }
+
+    private SortedDictionary<string, string> MetadataWithChecksums()
+    {
+        var metadata = new SortedDictionary<string, string>(Metadata, StringComparer.Ordinal);
+        foreach (string key in Metadata.Keys)
+            if (key.StartsWith(TensorChecksums.KeyPrefix, StringComparison.Ordinal))
+                throw new ArgumentException($"metadata key '{key}': the prefix '{TensorChecksums.KeyPrefix}' is reserved for the tensors' checksums");
+        foreach (var (name, tensor) in _tensors) metadata[TensorChecksums.Key(name)] = TensorChecksums.Of(tensor.Data);
+        return metadata;
     }
 
     private void Write(Stream stream, byte[] header)

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Replay;
 
-/// <summary>CRC-32C (Castagnoli), with the SSE4.2 instruction where there is one: checksums for snapshots and content.</summary>
+/// <summary>CRC-32C (Castagnoli), with the SSE4.2 instruction where there is one: checksums for snapshots, checkpoints and content.</summary>
 public static class Crc32C
 {
     private const uint Polynomial = 0x82F63B78; // reflected

@@ -1,6 +1,3 @@
-using System.Reflection;
-using SoftQDistributed.Learner;
-
 namespace SoftQDistributed.Tests.Training;
 
 [CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
@@ -23,7 +20,7 @@ public sealed class CommandLineErrorTests
     [InlineData("unknown switch '--replay'", "serve", "--replay", "http://127.0.0.1:1")]
     public void Bad_input_is_one_clear_line_and_exit_code_2(string expected, params string[] args)
     {
-        (int exitCode, string error) = RunLearner(args);
+        (int exitCode, _, string error) = LearnerEntryPoint.Run(args);
         Assert.Equal(2, exitCode);
         Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("   at ", error);
@@ -35,25 +32,9 @@ public sealed class CommandLineErrorTests
         using var temp = new TestDirectory();
         string directory = temp.Path;
         File.WriteAllBytes(Path.Combine(directory, "checkpoint.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        (int exitCode, string error) = RunLearner(["train", "--resume", directory]);
+        (int exitCode, _, string error) = LearnerEntryPoint.Run("train", "--resume", directory);
         Assert.Equal(2, exitCode);
         Assert.StartsWith("error: ", error);
         Assert.Single(error.Trim().Split('\n'));
-    }
-
-    private static (int ExitCode, string Error) RunLearner(string[] args)
-    {
-        MethodInfo entry = typeof(SoftQUpdate).Assembly.EntryPoint!;
-        TextWriter original = Console.Error;
-        var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            return ((int)entry.Invoke(null, [args])!, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
     }
 }

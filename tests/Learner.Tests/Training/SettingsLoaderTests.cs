@@ -35,6 +35,18 @@ public sealed class SettingsLoaderTests
         Assert.Contains("unknown switch '--learning-rat'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--learning-rat", "1"])).Message);
         Assert.Contains("needs a value", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seed"])).Message);
     }
+
+    [Fact]
+    public void A_true_false_setting_may_stand_alone_as_a_flag()
+    {
+        Assert.Equal("Train:Force", SettingsLoader.Switches()["--force"]);
+        Assert.False(SettingsLoader.Load([]).Training.Force);
+        Assert.True(SettingsLoader.Load(["--force"]).Training.Force);
+        Assert.True(SettingsLoader.Load(["--force", "--seed", "4"]).Training.Force);
+        Assert.True(SettingsLoader.Load(["--force=true"]).Training.Force);
+        Assert.False(SettingsLoader.Load(["--force", "false"]).Training.Force);
+        Assert.Contains("is not true or false", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--force", "yes"])).Message);
+    }
 }
 
 /// <summary>Layering of appsettings.json and environment variables (process-wide, so not run in parallel).</summary>

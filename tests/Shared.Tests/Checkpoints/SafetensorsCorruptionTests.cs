@@ -6,7 +6,8 @@ namespace SoftQDistributed.Shared.Tests.Checkpoints;
 
 public sealed class SafetensorsCorruptionTests
 {
-    private static byte[] Raw(string header, int dataLength)
+    /// <summary>A file as another writer might make it: <paramref name="header"/> as given, then <paramref name="dataLength"/> zero bytes.</summary>
+    internal static byte[] Raw(string header, int dataLength)
     {
         byte[] json = Encoding.UTF8.GetBytes(header);
         var bytes = new byte[8 + json.Length + dataLength];

@@ -17,8 +17,8 @@ public static class TorchPlugin
 
     private static readonly Lazy<IUpdateGradientsFactory> Factory = new(LoadFactory);
 
-    /// <summary><c>torch/</c> next to the Learner.</summary>
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "torch");
+    /// <summary><c>torch-backend/</c> next to the Learner (not <c>torch/</c>: Python run from that folder would import it as PyTorch).</summary>
+    public static string Folder => Path.Combine(AppContext.BaseDirectory, "torch-backend");
 
     /// <summary>The plugin's factory, loading it the first time; a <see cref="SettingsException"/> saying how to build it where it is missing.</summary>
     public static IUpdateGradientsFactory Load() => Factory.Value;
@@ -35,7 +35,7 @@ public static class TorchPlugin
 
     private sealed class PluginLoadContext(string pluginPath) : AssemblyLoadContext("torch backend")
     {
-        /// <summary>The Learner's own assemblies: its deps.json's, as the host resolved them.</summary>
+        /// <summary>Every assembly the host resolves itself: the framework's and those of the Learner's deps.json.</summary>
         private static readonly HashSet<string> HostAssemblies = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator).Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
 

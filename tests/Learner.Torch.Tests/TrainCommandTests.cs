@@ -8,7 +8,7 @@ namespace SoftQDistributed.Torch.Tests;
 
 /// <summary>
 /// <c>train --backend torch</c> as a user runs it: the Learner in a process of its own (whose deps.json knows nothing of
-/// TorchSharp) loads the plugin from <c>torch/</c>, which the build copies next to it here as into the Learner's own
+/// TorchSharp) loads the plugin from <c>torch-backend/</c>, which the build copies next to it here as into the Learner's own
 /// output. A tiny MultiGoal budget: each run takes seconds.
 /// </summary>
 public sealed class TrainCommandTests

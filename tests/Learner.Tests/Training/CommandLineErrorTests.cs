@@ -43,7 +43,7 @@ public sealed class CommandLineErrorTests
         Assert.Single(error.Trim().Split('\n'));
     }
 
-    /// <summary>This test project does not build the torch backend, so there is no torch/ next to the Learner here.</summary>
+    /// <summary>This test project does not build the torch backend, so there is no torch-backend/ next to the Learner here.</summary>
     [Theory]
     [InlineData("train")]
     [InlineData("serve", "--seeds", "127.0.0.1:1")]

@@ -7,18 +7,18 @@ namespace SoftQDistributed.Learner;
 /// <summary>
 /// Loads the torch backend, <c>Learner.Torch</c>, as a plugin. The Learner does not reference it, so the default build
 /// never restores libtorch (~600 MB); built with <c>TorchBackend=true</c>, Learner.Torch copies itself, TorchSharp and
-/// libtorch into <see cref="Folder"/> (docs/BACKENDS.md). It loads in a context of its own that finds TorchSharp and
-/// the native libraries through the plugin's deps.json, and takes every assembly the Learner has (this one included,
-/// so the factory it exports is our <see cref="IUpdateGradientsFactory"/>) from the Learner.
+/// libtorch into <c>torch-backend/</c> next to the Learner (docs/BACKENDS.md). It loads in a context of its own that
+/// finds TorchSharp and the native libraries through the plugin's deps.json, and takes every assembly the Learner has
+/// (this one included, so the factory it exports is our <see cref="IUpdateGradientsFactory"/>) from the Learner.
 /// </summary>
 public static class TorchPlugin
 {
-    public const string AssemblyFileName = "SoftQDistributed.Learner.Torch.dll";
+    private const string AssemblyFileName = "SoftQDistributed.Learner.Torch.dll";
 
     private static readonly Lazy<IUpdateGradientsFactory> Factory = new(LoadFactory);
 
     /// <summary><c>torch-backend/</c> next to the Learner (not <c>torch/</c>: Python run from that folder would import it as PyTorch).</summary>
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "torch-backend");
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "torch-backend");
 
     /// <summary>The plugin's factory, loading it the first time; a <see cref="SettingsException"/> saying how to build it where it is missing.</summary>
     public static IUpdateGradientsFactory Load() => Factory.Value;

@@ -10,7 +10,7 @@ namespace SoftQDistributed.Learner;
 /// </summary>
 public static class UpdateBackend
 {
-    public const string Torch = "torch";
+    private const string Torch = "torch";
 
     public static readonly IReadOnlyList<string> Names = ["auto", "openblas", "managed", Torch];
 

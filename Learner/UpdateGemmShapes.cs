@@ -24,11 +24,15 @@ public static class UpdateGemmShapes
         return recorder.Shapes;
     }
 
-    /// <summary>Creates the GEMM for an update of this shape: <c>auto</c> measures on the update's own products.</summary>
+    /// <summary>
+    /// Creates the GEMM for an update of this shape (<see cref="UpdateBackend"/>): <c>auto</c> measures on the update's
+    /// own products; under torch the update makes none, and the GEMM that remains (actors, evaluations) is not measured.
+    /// </summary>
     public static IGemm CreateGemm(string backend, int obsDim, int actDim, SoftQSettings settings, int batchSize, int threads, Action<string>? log)
     {
-        GemmBackend parsed = GemmFactory.Parse(backend);
-        return GemmFactory.Create(parsed, 1, log, parsed == GemmBackend.Auto ? Record(obsDim, actDim, settings, batchSize, threads) : null);
+        GemmBackend parsed = UpdateBackend.Gemm(backend);
+        bool measure = parsed == GemmBackend.Auto && !UpdateBackend.IsTorch(backend);
+        return GemmFactory.Create(parsed, 1, log, measure ? Record(obsDim, actDim, settings, batchSize, threads) : null);
     }
 
     private sealed unsafe class Recorder : IGemm

@@ -24,10 +24,12 @@ public static class ServeCommand
         ServeConfiguration configuration = SettingsLoader.LoadServe(args);
         TrainingSettings train = configuration.Training;
         SoftQSettings softQ = configuration.SoftQ;
+        IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         Directory.CreateDirectory(train.Out);
-        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(train.Backend), 1, Console.Error.WriteLine);
+        IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
-        using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads);
+        using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads, plugin);
+        if (plugin is not null) Console.Error.WriteLine($"update backend: {learner.Update.Backend}");
         ServeCounters counters = ServeCheckpoint.TryLoad(train.Out, learner, train)
             ?? ServeCounters.Start(train.EpochLength, train.CheckpointInterval);
         Console.Error.WriteLine($"learner: {train.Env}, seed {train.Seed}, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s), cluster seeds {configuration.Cluster.Seeds}");

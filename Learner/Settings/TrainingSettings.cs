@@ -51,7 +51,7 @@ public sealed record TrainingSettings
     /// <summary>Write checkpoint.safetensors every this many environment steps (0: only at the end and on SIGINT/SIGTERM).</summary>
     public long CheckpointInterval { get; init; } = 10_000;
 
-    /// <summary>GEMM backend: auto, openblas or managed.</summary>
+    /// <summary>Update backend: auto, openblas or managed (ours, on that GEMM) or torch (a plugin); see <see cref="UpdateBackend"/>.</summary>
     public string Backend { get; init; } = "auto";
 
     /// <summary>Threads of the update step (minibatch partitions).</summary>
@@ -76,6 +76,7 @@ public sealed record TrainingSettings
         Require(ReplayCapacity >= BatchSize, $"replay-capacity ({ReplayCapacity}) must hold at least one batch ({BatchSize})");
         Require(MinReplaySize >= 1 && MinReplaySize <= ReplayCapacity, $"min-replay-size must be in [1, replay-capacity], got {MinReplaySize}");
         Require(Threads >= 1, $"threads must be at least 1, got {Threads}");
+        Require(UpdateBackend.IsKnown(Backend), $"unknown backend '{Backend}'; valid: {string.Join(", ", UpdateBackend.Names)}");
         Require(CheckpointInterval >= 0, $"checkpoint-interval cannot be negative, got {CheckpointInterval}");
         Require(!string.IsNullOrWhiteSpace(Out), "out must name a directory");
     }

@@ -33,12 +33,14 @@ public sealed class EmbeddedTrainer : IDisposable
     private int _epoch;
     private long _nextEpochEnd;
 
-    public EmbeddedTrainer(TrainingSettings train, SoftQSettings softQ, IGemm gemm)
+    /// <param name="gemm">The actors' and evaluations' GEMM, and the update's on our backend.</param>
+    /// <param name="plugin">The update's gradients where given (the torch backend, <see cref="UpdateBackend.Plugin"/>); otherwise ours.</param>
+    public EmbeddedTrainer(TrainingSettings train, SoftQSettings softQ, IGemm gemm, IUpdateGradientsFactory? plugin = null)
     {
         _train = train;
         _gemm = gemm;
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
-        _learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads);
+        _learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads, plugin);
         _nets = _learner.Networks;
         _update = _learner.Update;
         _replay = new ReplayStore(probe.ObservationDim, probe.ActionDim, train.ReplayCapacity);

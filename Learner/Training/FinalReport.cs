@@ -19,7 +19,7 @@ public static class FinalReport
             log($"wrote {plot}");
         SoftQUpdate update = learner.Update;
         var summary = new RunSummary(train.Env, train.Seed, envSteps, update.Updates, update.SkippedUpdates,
-            Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1), gemm.Name, eval);
+            Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1), update.Backend, eval);
         File.WriteAllText(Path.Combine(train.Out, SummaryFileName), summary.ToJson() + Environment.NewLine);
         return summary;
     }

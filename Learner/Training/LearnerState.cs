@@ -16,17 +16,12 @@ public sealed class LearnerState : IDisposable
     public const int LearnerCounters = 4;
 
     /// <summary>Initialises the networks from <paramref name="seed"/> and the update's generator from seed + 1, as every run does.</summary>
-    public LearnerState(int obsDim, int actDim, SoftQSettings softQ, IGemm gemm, ulong seed, int batchSize, int threads)
+    /// <param name="plugin">Where given, the update's gradients come from it (the torch backend); otherwise ours on <paramref name="gemm"/>.</param>
+    public LearnerState(int obsDim, int actDim, SoftQSettings softQ, IGemm gemm, ulong seed, int batchSize, int threads, IUpdateGradientsFactory? plugin = null)
     {
         Networks = new SoftQNetworks(obsDim, actDim, softQ.Hidden, new Rng(seed));
-        Update = new SoftQUpdate(Networks, softQ, gemm, new Rng(seed + 1), batchSize, threads);
-    }
-
-    /// <summary>The same, with the update's gradients from another backend (<see cref="IUpdateGradients"/>) built on the networks.</summary>
-    public LearnerState(int obsDim, int actDim, SoftQSettings softQ, Func<SoftQNetworks, IUpdateGradients> backend, ulong seed, int batchSize)
-    {
-        Networks = new SoftQNetworks(obsDim, actDim, softQ.Hidden, new Rng(seed));
-        Update = new SoftQUpdate(Networks, softQ, backend(Networks), new Rng(seed + 1), batchSize);
+        IUpdateGradients gradients = plugin?.Create(Networks, softQ, batchSize, threads) ?? new ManagedGradients(Networks, softQ, gemm, batchSize, threads);
+        Update = new SoftQUpdate(Networks, softQ, gradients, new Rng(seed + 1), batchSize);
     }
 
     public SoftQNetworks Networks { get; }

@@ -35,6 +35,7 @@ public static class TrainCommand
             (train, softQ) = SettingsLoader.Load(args);
         }
         ExistingRun.RefuseToReplace(train.Out, resumedDirectory, train.Force);
+        IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
         // auto measures both GEMMs on this run's own update (its products, at its dimensions) before choosing.
@@ -43,7 +44,8 @@ public static class TrainCommand
         Console.Error.WriteLine($"{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)");
 
         var clock = Stopwatch.StartNew();
-        using var trainer = new EmbeddedTrainer(train, softQ, gemm);
+        using var trainer = new EmbeddedTrainer(train, softQ, gemm, plugin);
+        if (plugin is not null) Console.Error.WriteLine($"update backend: {trainer.Update.Backend}");
         if (checkpoint is not null)
         {
             trainer.ReadState(checkpoint);

@@ -47,8 +47,6 @@ public sealed class CrossBackendResumeTests
             $"resumed on {second}: Q {q:E2}, policy {policy:E2} apart from the uninterrupted run on {first}");
     }
 
-    private static LearnerState State(string backend) => backend == "torch"
-        ? new LearnerState(BackendPair.Obs, BackendPair.Act, BackendPair.Settings,
-            nets => new TorchGradients(nets, BackendPair.Settings, BackendPair.Batch), Seed, BackendPair.Batch)
-        : new LearnerState(BackendPair.Obs, BackendPair.Act, BackendPair.Settings, new ManagedGemm(1), Seed, BackendPair.Batch, 1);
+    private static LearnerState State(string backend) => new(BackendPair.Obs, BackendPair.Act, BackendPair.Settings, new ManagedGemm(1),
+        Seed, BackendPair.Batch, 1, backend == "torch" ? new TorchGradientsFactory() : null);
 }

@@ -18,6 +18,8 @@ public sealed class CommandLineErrorTests
     [InlineData("publish-interval must be at least 1", "serve", "--publish-interval", "0")]
     [InlineData("unknown switch '--seeds'", "train", "--seeds", "127.0.0.1:1")]
     [InlineData("unknown switch '--replay'", "serve", "--replay", "http://127.0.0.1:1")]
+    [InlineData("unknown backend 'cuda'; valid: auto, openblas, managed, torch", "train", "--backend", "cuda")]
+    [InlineData("unknown backend 'cuda'; valid: auto, openblas, managed, torch", "serve", "--seeds", "127.0.0.1:1", "--backend", "cuda")]
     public void Bad_input_is_one_clear_line_and_exit_code_2(string expected, params string[] args)
     {
         (int exitCode, _, string error) = LearnerEntryPoint.Run(args);
@@ -36,5 +38,18 @@ public sealed class CommandLineErrorTests
         Assert.Equal(2, exitCode);
         Assert.StartsWith("error: ", error);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    /// <summary>This test project does not build the torch backend, so there is no torch-backend/ next to the Learner here.</summary>
+    [Theory]
+    [InlineData("train")]
+    [InlineData("serve", "--seeds", "127.0.0.1:1")]
+    public void Torch_without_its_plugin_is_one_line_that_says_how_to_build_it(params string[] command)
+    {
+        (int exitCode, _, string error) = LearnerEntryPoint.Run([.. command, "--backend", "torch"]);
+        Assert.Equal(2, exitCode);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: the torch backend is not built", error);
+        Assert.Contains("TorchBackend=true dotnet build", error);
     }
 }

@@ -262,7 +262,7 @@ public sealed class TrainingLoop(
     {
         ActorSummary actors = reports.Summary();
         Log($"env steps {envSteps}/{_train.EnvSteps} | updates {learner.Update.Updates} | {(seconds > 0 ? updates / seconds : 0):F0} updates/s | version {counters.PublishedVersion} " +
-            $"| return {actors.RecentMeanReturn:F1} | lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {sampler.Timeouts} late samples | {actors.ActorsReporting} actor node(s)");
+            $"{(double.IsNaN(actors.RecentMeanReturn) ? "" : $"| return {actors.RecentMeanReturn:F1} ")}| lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {sampler.Timeouts} late samples | {actors.ActorsReporting} actor node(s)");
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"learner: {message}");

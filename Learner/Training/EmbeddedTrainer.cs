@@ -76,9 +76,6 @@ public sealed class EmbeddedTrainer : IDisposable
 
     public long EnvSteps { get; private set; }
 
-    /// <summary>Episodes the actors have finished, over the whole run.</summary>
-    public long Episodes => _episodeCount;
-
     /// <summary>The update statistics of the epoch in progress.</summary>
     public UpdateStatistics EpochStatistics => _epochStats;
 

@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace SoftQDistributed.Learner.Training;
 
 /// <summary>
 /// <c>train</c>'s progress line, due every twentieth of the budget in env steps whatever the environment and its
 /// epoch length: steps, updates per second of update time since the previous line, the latest epoch's evaluation
-/// return and the running epoch's Q loss (the last epoch's before its first update), and the run's seconds. A figure that has no value yet (no epoch evaluated,
-/// no update made) is left out rather than shown as NaN.
+/// return, the running epoch's Q loss (the last epoch's before the running one's first update) and the run's seconds.
+/// A figure that has no value yet (no epoch evaluated, no update made) is left out rather than shown as NaN.
 /// </summary>
 public sealed class ProgressLine
 {
@@ -41,14 +39,12 @@ public sealed class ProgressLine
         long updates = _trainer.Update.Updates;
         double trainSeconds = _trainer.TrainSeconds;
         var line = new List<string> { $"steps {steps}/{_budget}" };
-        if (trainSeconds > _lastTrainSeconds) line.Add(F($"{(updates - _lastUpdates) / (trainSeconds - _lastTrainSeconds):F0} updates/s"));
-        if (!double.IsNaN(_return)) line.Add(F($"return {_return:F1}"));
+        if (trainSeconds > _lastTrainSeconds) line.Add($"{(updates - _lastUpdates) / (trainSeconds - _lastTrainSeconds):F0} updates/s");
+        if (!double.IsNaN(_return)) line.Add($"return {_return:F1}");
         double qLoss = double.IsNaN(_trainer.EpochStatistics.QLoss) ? _qLoss : _trainer.EpochStatistics.QLoss;
-        if (!double.IsNaN(qLoss)) line.Add(F($"Q loss {qLoss:G3}"));
-        line.Add(F($"{_trainer.WallSeconds:F0} s"));
+        if (!double.IsNaN(qLoss)) line.Add($"Q loss {qLoss:G3}");
+        line.Add($"{_trainer.WallSeconds:F0} s");
         (_lastUpdates, _lastTrainSeconds) = (updates, trainSeconds);
         return string.Join(" | ", line);
     }
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

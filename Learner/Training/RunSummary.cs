@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace SoftQDistributed.Learner.Training;
 
 /// <summary>
-/// summary.json: what a run did and how well its policy does; also the last line of standard output. The wall
-/// seconds and the rates over them cover the whole run, all its processes when it was resumed (<c>resumed</c>).
+/// summary.json: what a run did and how well its policy does; also the last line of standard output. Under
+/// <c>train</c> the wall seconds and the rates over them cover the whole run, every process of it when it was resumed
+/// (<c>resumed</c>); under <c>serve</c>, the learner process's own life.
 /// </summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("env")] string Env,

@@ -14,11 +14,11 @@ namespace SoftQDistributed.Tests.Training;
 public sealed class SignalResumeTests(SignalResumeTests.StraightRun straight) : IClassFixture<SignalResumeTests.StraightRun>
 {
     private const int EpochLength = 1000;
-    private const int Budget = 4000;
+    private const int Budget = 3000;
 
-    /// <summary>Small networks, 4 epochs of 1000 steps, an interval checkpoint at 1500 (mid-epoch): a few seconds a run.</summary>
+    /// <summary>Small networks, 3 epochs of 1000 steps, an interval checkpoint at 1500 (mid-epoch): a few seconds a run.</summary>
     private static readonly string[] Settings = ["--env", "multigoal", "--seed", "7", "--env-steps", $"{Budget}", "--epoch-length", $"{EpochLength}",
-        "--eval-episodes", "3", "--eval-episodes-per-epoch", "2", "--min-replay-size", "100", "--batch-size", "32", "--hidden", "32,32",
+        "--eval-episodes", "2", "--eval-episodes-per-epoch", "2", "--min-replay-size", "100", "--batch-size", "32", "--hidden", "32,32",
         "--svgd-particles", "8", "--value-particles", "8", "--threads", "1", "--backend", "managed", "--checkpoint-interval", "1500"];
 
     /// <summary>metrics.csv's columns that measure time: train, sample and eval seconds, updates per second.</summary>

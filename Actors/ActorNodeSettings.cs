@@ -10,7 +10,8 @@ namespace SoftQDistributed.Actors;
 /// </summary>
 public sealed record ActorNodeSettings
 {
-    public string Env { get; init; } = "multigoal";
+    /// <summary>Environment name, kept in its registered spelling whatever the case given (<c>MultiGoal</c> → <c>multigoal</c>).</summary>
+    public string Env { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "multigoal";
 
     /// <summary>Environments stepped in lockstep, one batched policy forward per step.</summary>
     public int Envs { get; init; } = 1;

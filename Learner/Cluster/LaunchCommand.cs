@@ -112,7 +112,7 @@ public static class LaunchCommand
                     string rates = previous is { } p && now > p.Seconds
                         ? $"{(status.EnvSteps - Math.Min(status.EnvSteps, p.EnvSteps)) / (now - p.Seconds):F0} env steps/s, {(status.Updates - Math.Min(status.Updates, p.Updates)) / (now - p.Seconds):F0} updates/s"
                         : $"{status.UpdatesPerSecond:F0} updates/s";
-                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | shards {status.ReplayShards} | return {status.RecentMeanReturn:F1} | late samples {status.LateSamples} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
+                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | shards {status.ReplayShards}{(status.RecentMeanReturn is { } recent ? $" | return {recent:F1}" : "")} | late samples {status.LateSamples} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
                     previous = (now, status.Updates, status.EnvSteps);
                 }
             }

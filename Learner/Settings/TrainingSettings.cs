@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SoftQDistributed.Shared.Environments;
 
 namespace SoftQDistributed.Learner.Settings;
 
@@ -9,8 +10,11 @@ namespace SoftQDistributed.Learner.Settings;
 /// </summary>
 public sealed record TrainingSettings
 {
-    /// <summary>Environment name from the registry.</summary>
-    public string Env { get; init; } = "multigoal";
+    /// <summary>
+    /// Environment name from the registry, kept in its registered spelling whatever the case given (<c>MultiGoal</c>
+    /// → <c>multigoal</c>), so that output, files and checkpoints name it one way.
+    /// </summary>
+    public string Env { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "multigoal";
 
     public ulong Seed { get; init; } = 1;
 

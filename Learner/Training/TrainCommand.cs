@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Checkpoints;
@@ -38,12 +37,9 @@ public static class TrainCommand
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
-        // auto measures both GEMMs on this run's own update (its products, at its dimensions) before choosing.
-        Shared.Environments.IEnvironment probe = Shared.Environments.EnvironmentRegistry.Default.Make(train.Env);
-        IGemm gemm = UpdateGemmShapes.CreateGemm(train.Backend, probe.ObservationDim, probe.ActionDim, softQ, train.BatchSize, train.Threads, Console.Error.WriteLine);
+        IGemm gemm = CreateGemm(train, softQ, checkpoint);
         Console.Error.WriteLine($"{train.Env}, seed {train.Seed}, {train.EnvSteps} env steps, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s)");
 
-        var clock = Stopwatch.StartNew();
         using var trainer = new EmbeddedTrainer(train, softQ, gemm, plugin);
         if (plugin is not null) Console.Error.WriteLine($"update backend: {trainer.Update.Backend}");
         if (checkpoint is not null)
@@ -55,14 +51,22 @@ public static class TrainCommand
         }
         using MetricsLog metrics = MetricsLog.Open(train.Out, checkpoint is null ? null : epoch => epoch.EnvSteps <= trainer.EnvSteps);
         long nextCheckpoint = train.CheckpointInterval > 0 ? (trainer.EnvSteps / train.CheckpointInterval + 1) * train.CheckpointInterval : long.MaxValue;
-        void Record(EpochMetrics epoch)
+        var progress = new ProgressLine(trainer, train.EnvSteps);
+        if (metrics.Epochs.Count > 0) progress.Epoch(metrics.Epochs[^1]); // a resumed run shows its last return at once
+        void OnEpoch(EpochMetrics epoch)
         {
             metrics.Append(epoch);
-            if (epoch.EnvSteps >= nextCheckpoint && epoch.EnvSteps < train.EnvSteps)
+            progress.Epoch(epoch);
+        }
+        // Between iterations, where a straight run passes too (not inside an epoch's end), so a resume from here is exact.
+        string? AfterIteration()
+        {
+            if (trainer.EnvSteps >= nextCheckpoint && trainer.EnvSteps < train.EnvSteps)
             {
                 TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
-                nextCheckpoint += train.CheckpointInterval;
+                while (nextCheckpoint <= trainer.EnvSteps) nextCheckpoint += train.CheckpointInterval;
             }
+            return progress.Next();
         }
 
         // SIGINT (Ctrl-C) and SIGTERM stop training between iterations; the checkpoint below is then written as usual.
@@ -82,25 +86,21 @@ public static class TrainCommand
                 .Start(context =>
                 {
                     ProgressTask task = context.AddTask("training", maxValue: train.EnvSteps);
-                    trainer.Run(epoch =>
+                    task.Value = trainer.EnvSteps;
+                    trainer.Run(OnEpoch, stop.Token, () =>
                     {
-                        Record(epoch);
-                        task.Value = epoch.EnvSteps;
-                        task.Description = $"steps {epoch.EnvSteps} | {epoch.UpdatesPerSecond:F0} upd/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3}";
-                    }, stop.Token);
+                        if (AfterIteration() is not { } line) return;
+                        task.Value = trainer.EnvSteps;
+                        task.Description = Markup.Escape(line);
+                    });
                 });
         }
         else
         {
-            long reportEvery = Math.Max(1, train.EnvSteps / 20);
-            long nextReport = reportEvery;
-            trainer.Run(epoch =>
+            trainer.Run(OnEpoch, stop.Token, () =>
             {
-                Record(epoch);
-                if (epoch.EnvSteps < nextReport && epoch.EnvSteps < train.EnvSteps) return;
-                nextReport += reportEvery;
-                Console.Error.WriteLine($"steps {epoch.EnvSteps}/{train.EnvSteps} | {epoch.UpdatesPerSecond:F0} updates/s | return {epoch.ReturnAverage:F1} | Q loss {epoch.QLoss:G3} | {clock.Elapsed.TotalSeconds:F0} s");
-            }, stop.Token);
+                if (AfterIteration() is { } line) Console.Error.WriteLine(line);
+            });
         }
         if (stop.IsCancellationRequested)
         {
@@ -108,9 +108,33 @@ public static class TrainCommand
         }
 
         TrainingCheckpoint.Save(train.Out, trainer, train, softQ);
-        string json = FinalReport.Write(train, metrics.Epochs, trainer.Learner, trainer.EnvSteps, gemm, clock, Console.Error.WriteLine).ToJson();
+        string json = FinalReport.Write(train, metrics.Epochs, trainer.Learner, trainer.EnvSteps, gemm, () => trainer.WallSeconds, trainer.Resumed, Console.Error.WriteLine).ToJson();
         Console.WriteLine(json);
         return 0;
+    }
+
+    /// <summary>
+    /// auto measures both GEMMs on this run's own update (its products, at its dimensions) and keeps the faster. The two
+    /// round differently, so a resumed auto run keeps the one its checkpoint names, and the resume stays exact.
+    /// </summary>
+    private static IGemm CreateGemm(TrainingSettings train, SoftQSettings softQ, SafetensorsFile? checkpoint)
+    {
+        string backend = train.Backend;
+        if (checkpoint is not null && backend.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            && checkpoint.Metadata.TryGetValue(TrainingCheckpoint.GemmKey, out string? used))
+        {
+            backend = used;
+            Console.Error.WriteLine($"resuming on the GEMM the run trained on, {used} (auto does not measure again: the other GEMM rounds differently)");
+        }
+        Shared.Environments.IEnvironment probe = Shared.Environments.EnvironmentRegistry.Default.Make(train.Env);
+        try
+        {
+            return UpdateGemmShapes.CreateGemm(backend, probe.ObservationDim, probe.ActionDim, softQ, train.BatchSize, train.Threads, Console.Error.WriteLine);
+        }
+        catch (InvalidOperationException e) when (backend != train.Backend)
+        {
+            throw new SettingsException($"{e.Message}; the run trained on {backend}: --backend managed continues it, though not bit for bit");
+        }
     }
 
     private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyList<string> args)

@@ -35,6 +35,9 @@ public sealed class EnvironmentRegistry
 
     public bool Contains(string name) => _specs.ContainsKey(name);
 
+    /// <summary>The registered spelling of <paramref name="name"/> (<c>MultiGoal</c> → <c>multigoal</c>); an unknown name as given.</summary>
+    public string Canonical(string name) => _specs.TryGetValue(name, out EnvironmentSpec? spec) ? spec.Name : name;
+
     /// <summary>The spec registered under <paramref name="name"/>; throws <see cref="UnknownEnvironmentException"/> otherwise.</summary>
     public EnvironmentSpec Get(string name) =>
         _specs.TryGetValue(name, out EnvironmentSpec? spec) ? spec : throw new UnknownEnvironmentException(name, Names);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using SoftQDistributed.Learner.Settings;
@@ -12,44 +13,38 @@ namespace SoftQDistributed.Learner.Cluster;
 /// </summary>
 public sealed record LaunchSettings
 {
-    /// <summary>Actor node processes.</summary>
+    [Description("Actor node processes.")]
     public int Actors { get; init; } = 3;
 
-    /// <summary>Replay shard processes.</summary>
+    [Description("Replay shard processes.")]
     public int Shards { get; init; } = 2;
 
-    /// <summary>The learner publishes parameters every this many updates (unset: the learner's default).</summary>
+    [Description("The learner publishes parameters every this many updates (unset: the learner's default).")]
     public int? PublishInterval { get; init; }
 
-    /// <summary>
-    /// Environment steps (all actors together) the actors may run ahead of the learner's updates / train-steps-per-env-step:
-    /// the one cluster-wide pace the learner publishes. More lets the actors ride out a slow learner; less keeps the
-    /// updates closer to the embedded run's lockstep.
-    /// </summary>
+    // More lets the actors ride out a slow learner; less keeps the updates closer to the embedded run's lockstep.
+    [Description("Env steps (all actors together) the actors may run ahead of the learner's updates / train-steps-per-env-step.")]
     public int StepsAhead { get; init; } = 1000;
 
-    /// <summary>Seconds of stable membership before the split-brain resolver downs unreachable members.</summary>
+    [Description("Seconds of stable membership before the split-brain resolver downs unreachable members.")]
     public double StableAfter { get; init; } = 20;
 
-    /// <summary>Seconds between the shards' periodic snapshots (what a kill -9 of a shard can lose).</summary>
+    [Description("Seconds between the shards' periodic snapshots (what a kill -9 of a shard can lose).")]
     public double SnapshotInterval { get; init; } = 5;
 
-    /// <summary>Authenticate every call between the children with a bearer token (SOFTQ__AUTH__TOKEN, or a random one per launch).</summary>
+    [Description("Authenticate every call between the children with a bearer token (SOFTQ__AUTH__TOKEN, or a random one per launch).")]
     public bool Auth { get; init; } = true;
 
-    /// <summary>Seconds a child has to become ready (listening and /readyz 200) when it is first started.</summary>
+    [Description("Seconds a child has to become ready (listening and /readyz 200) when it is first started.")]
     public double ReadyTimeout { get; init; } = 120;
 
-    /// <summary>Seconds a child has to exit after SIGTERM before it is killed.</summary>
+    [Description("Seconds a child has to exit after SIGTERM before it is killed.")]
     public double StopTimeout { get; init; } = 60;
 
-    /// <summary>
-    /// Seconds a stopping actor node has to flush its buffer into the shards; what is still unacknowledged then is
-    /// counted dropped.
-    /// </summary>
+    [Description("Seconds a stopping actor node has to flush its buffer into the shards; what is still unacknowledged then is counted dropped.")]
     public double ActorFlushTimeout { get; init; } = 5;
 
-    /// <summary>Seconds between progress lines on standard error.</summary>
+    [Description("Seconds between progress lines on standard error.")]
     public double ProgressInterval { get; init; } = 5;
 
     private static readonly Dictionary<string, string> Switches = new(StringComparer.Ordinal)

@@ -22,6 +22,8 @@ public static class ParseErrors
             string? nearest = Nearest(name, known);
             return nearest is null ? $"unknown {what} '{name}' for {path}; see {path} --help" : $"unknown {what} '{name}' for {path}; did you mean {nearest}?";
         }
+        if (command.Action is null && command.Subcommands.Count > 0)
+            return $"{path} needs a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}; see {path} --help";
         return $"{string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))}; see {path} --help";
     }
 

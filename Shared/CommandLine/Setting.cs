@@ -41,15 +41,16 @@ public sealed partial record Setting(string Switch, string Key, Type Type, strin
             string description = property.GetCustomAttribute<DescriptionAttribute>()?.Description
                 ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} has no [Description]");
             string name = property.GetCustomAttribute<SwitchAttribute>()?.Name ?? "--" + Kebab(property.Name);
-            settings.Add(new Setting(name, $"{section}:{property.Name}", property.PropertyType, Format(property.GetValue(defaults)), description));
+            string shown = Format(property.GetValue(defaults));
+            settings.Add(new Setting(name, $"{section}:{property.Name}", property.PropertyType, shown.Length == 0 ? "unset" : shown, description));
         }
         return settings;
     }
 
-    /// <summary>A value as a user writes it: invariant numbers, lists comma-separated, "unset" for none.</summary>
+    /// <summary>A value as a user writes it: invariant numbers, lists comma-separated, empty for none.</summary>
     public static string Format(object? value) => value switch
     {
-        null or "" => "unset",
+        null => "",
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",

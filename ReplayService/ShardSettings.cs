@@ -28,8 +28,10 @@ public sealed record ShardSettings
 
     [Description("Observation width of the stored transitions (the environment's).")]
     public int ObsDim { get; set; } = 17;
+
     [Description("Action width of the stored transitions (the environment's).")]
     public int ActDim { get; set; } = 6;
+
     [Description("Transitions this shard holds; the oldest are replaced beyond.")]
     public int Capacity { get; set; } = 1_000_000;
 

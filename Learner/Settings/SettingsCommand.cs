@@ -54,8 +54,10 @@ public static class SettingsCommand
 
     private static Row Of(string command, Option option)
     {
-        string shown = option.HasDefaultValue ? Setting.Format(option.GetDefaultValue()) : option.ValueType == typeof(bool) ? "false" : "";
-        return new Row("Learner", [command], option.Name, null, null, shown.Length == 0 ? "unset" : shown, option.Description ?? "");
+        string shown = option.Required ? "required"
+            : option.HasDefaultValue ? Setting.Format(option.GetDefaultValue())
+            : option.ValueType == typeof(bool) ? "false" : "unset";
+        return new Row("Learner", [command], option.Name, null, null, shown, option.Description ?? "");
     }
 
     /// <summary>A heading per program and set of commands, then two lines per setting: where it is set, and what it means.</summary>

@@ -182,9 +182,11 @@ public static class SettingsLoader
         throw new InvalidOperationException($"settings of type {type.Name} are not supported");
     }
 
-    private static string Describe(Type type) =>
-        type == typeof(IReadOnlyList<int>) ? "a comma-separated list of integers"
-        : type == typeof(float) || type == typeof(double) || type == typeof(double?) ? "a number"
-        : type == typeof(bool) ? "true or false"
-        : "an integer";
+    private static string Describe(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        Type t when t == typeof(IReadOnlyList<int>) => "a comma-separated list of integers",
+        Type t when t == typeof(float) || t == typeof(double) => "a number",
+        Type t when t == typeof(bool) => "true or false",
+        _ => "an integer",
+    };
 }

@@ -11,14 +11,13 @@ public static class WorkingDirectorySettings
 {
     public const string FileName = "appsettings.json";
 
-    public static string Path => System.IO.Path.Combine(Directory.GetCurrentDirectory(), FileName);
-
     /// <summary>Inserts the working directory's appsettings.json right after the last JSON file already configured.</summary>
     public static void AddWorkingDirectorySettings(this IConfigurationBuilder configuration)
     {
-        var source = new JsonConfigurationSource { Path = Path, Optional = true };
+        var source = new JsonConfigurationSource { Path = Path.Combine(Directory.GetCurrentDirectory(), FileName), Optional = true };
         source.ResolveFileProvider();
-        int lastJson = configuration.Sources.Select((s, i) => (s, i)).LastOrDefault(x => x.s is JsonConfigurationSource, (null!, -1)).Item2;
-        configuration.Sources.Insert(lastJson + 1, source);
+        int after = configuration.Sources.Count - 1;
+        while (after >= 0 && configuration.Sources[after] is not JsonConfigurationSource) after--;
+        configuration.Sources.Insert(after + 1, source);
     }
 }

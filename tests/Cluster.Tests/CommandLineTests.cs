@@ -22,7 +22,7 @@ public sealed class CommandLineTests
     /// </summary>
     public static TheoryData<string, string[], string?, string?, string> BadInputs => new()
     {
-        { Learner, [], null, null, "error: testhost needs a command" },
+        { Learner, [], null, null, "error: SoftQDistributed.Learner needs a command: train, evaluate, serve, launch, settings" },
         { Learner, ["trian"], null, null, "error: unknown command 'trian' for SoftQDistributed.Learner; did you mean train?" },
         { Learner, ["train", "--env-step", "100"], null, null, "error: unknown option '--env-step' for SoftQDistributed.Learner train; did you mean --env-steps?" },
         { Learner, ["train", "--seed"], null, null, "error: Required argument missing for option: '--seed'" },
@@ -51,6 +51,8 @@ public sealed class CommandLineTests
         { Shard, ["--capacity", "lots"], null, null, "error: Failed to convert configuration value 'lots' at 'Shard:Capacity'" },
         { Shard, ["--port", "70000"], null, null, "error: port 70000 is outside 0..65535" },
         { Shard, [], """{ "Shard": { "Port": 70000 } }""", null, "error: port 70000 is outside 0..65535" },
+        { Shard, [], """{ "Shard": { "Port": 70000 } }""", "SOFTQ__Shard__Port=80000", "error: port 80000 is outside 0..65535" },
+        { Shard, ["--port", "90000"], """{ "Shard": { "Port": 70000 } }""", "SOFTQ__Shard__Port=80000", "error: port 90000 is outside 0..65535" },
         { Shard, [], """{ "Shard": { "Capcity": 10 } }""", null, "error: unknown setting Shard:Capcity in {dir}/appsettings.json; did you mean Shard:Capacity?" },
         { Shard, [], """{ "Shard": [ 1, 2 """, null, "error: Failed to load configuration from file '{dir}/appsettings.json': Could not parse the JSON file" },
         { Shard, [], null, "SOFTQ__Cluster__Seed=127.0.0.1:1", "error: unknown setting Cluster:Seed in environment variable SOFTQ__Cluster__Seed; did you mean Cluster:Seeds?" },
@@ -69,7 +71,7 @@ public sealed class CommandLineTests
 
         Assert.True(exitCode == 2, $"exit code {exitCode}\nstdout:\n{output}\nstderr:\n{error}");
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith(expected.Replace("testhost", Path.GetFileNameWithoutExtension(program)).Replace("{dir}", directory.Path), line);
+        Assert.StartsWith(expected.Replace("{dir}", directory.Path), line);
         Assert.Equal("", output);
     }
 

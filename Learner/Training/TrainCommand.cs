@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Checkpoints;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using Spectre.Console;
 
@@ -13,27 +15,41 @@ namespace SoftQDistributed.Learner.Training;
 public static class TrainCommand
 {
     /// <summary>What a resumed run may change: its budget, evaluation, output and speed knobs, not what it learns (--force: an --out holding another run).</summary>
-    private static readonly string[] ResumeOverrides = ["--env-steps", "--eval-episodes", "--out", "--backend", "--threads", "--force"];
+    private static readonly string[] ResumeOverrides = ["Train:EnvSteps", "Train:EvalEpisodes", "Train:Out", "Train:Backend", "Train:Threads", "Train:Force"];
 
-    public static int Run(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        int resumeAt = args.ToList().IndexOf("--resume");
+        var settings = new SettingOptions(SettingsLoader.TrainSettings);
+        var resume = new Option<string>("--resume")
+        {
+            Description = $"Continue the run in this directory from its checkpoint, with its saved settings; only {string.Join(" ", ResumeOverrides.Select(Switch))} may change.",
+            HelpName = "dir",
+        };
+        var command = new Command("train", "The embedded run: actors, replay and learner in this process. Standard output's last line is summary.json.") { resume };
+        settings.AddTo(command);
+        command.SetAction(parse => Run(settings.Given(parse), parse.GetValue(resume)));
+        return command;
+    }
+
+    /// <param name="commandLine">Configuration keys and values given on the command line.</param>
+    /// <param name="resume">The directory of a run to continue, or null for a new run.</param>
+    public static int Run(IReadOnlyDictionary<string, string> commandLine, string? resume)
+    {
         SafetensorsFile? checkpoint = null;
-        string? resumedDirectory = null;
         TrainingSettings train;
         SoftQSettings softQ;
-        if (resumeAt >= 0)
+        if (resume is not null)
         {
-            if (resumeAt + 1 >= args.Count) throw new SettingsException("--resume needs the directory of a run to continue");
-            resumedDirectory = args[resumeAt + 1];
-            (checkpoint, train, softQ) = TrainingCheckpoint.Load(resumedDirectory);
-            train = ApplyResumeOverrides(train with { Out = resumedDirectory }, [.. args.Take(resumeAt), .. args.Skip(resumeAt + 2)]);
+            foreach (string key in commandLine.Keys.Where(k => !ResumeOverrides.Contains(k, StringComparer.OrdinalIgnoreCase)))
+                throw new SettingsException($"{Switch(key)} cannot change when resuming (the run continues with its saved settings); allowed: {string.Join(" ", ResumeOverrides.Select(Switch))}");
+            (checkpoint, train, softQ) = TrainingCheckpoint.Load(resume);
+            train = ApplyResumeOverrides(train with { Out = resume }, commandLine);
         }
         else
         {
-            (train, softQ) = SettingsLoader.Load(args);
+            (train, softQ) = SettingsLoader.Load(commandLine);
         }
-        ExistingRun.RefuseToReplace(train.Out, resumedDirectory, train.Force);
+        ExistingRun.RefuseToReplace(train.Out, resume, train.Force);
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         Directory.CreateDirectory(train.Out);
@@ -137,21 +153,20 @@ public static class TrainCommand
         }
     }
 
-    private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyList<string> args)
+    private static TrainingSettings ApplyResumeOverrides(TrainingSettings saved, IReadOnlyDictionary<string, string> commandLine)
     {
-        foreach (string arg in args)
-            if (arg.StartsWith("--", StringComparison.Ordinal) && !ResumeOverrides.Contains(arg.Split('=')[0]))
-                throw new SettingsException($"{arg} cannot change when resuming (the run continues with its saved settings); allowed: {string.Join(" ", ResumeOverrides)}");
-        (TrainingSettings given, _) = SettingsLoader.Load([.. args, "--env", saved.Env]);
-        bool Has(string name) => args.Any(a => a == name || a.StartsWith(name + "=", StringComparison.Ordinal));
+        (TrainingSettings given, _) = SettingsLoader.Load(new Dictionary<string, string>(commandLine) { ["Train:Env"] = saved.Env });
+        bool Has(string key) => commandLine.ContainsKey(key);
         return saved with
         {
-            EnvSteps = Has("--env-steps") ? given.EnvSteps : saved.EnvSteps,
-            EvalEpisodes = Has("--eval-episodes") ? given.EvalEpisodes : saved.EvalEpisodes,
-            Out = Has("--out") ? given.Out : saved.Out,
-            Backend = Has("--backend") ? given.Backend : saved.Backend,
-            Threads = Has("--threads") ? given.Threads : saved.Threads,
+            EnvSteps = Has("Train:EnvSteps") ? given.EnvSteps : saved.EnvSteps,
+            EvalEpisodes = Has("Train:EvalEpisodes") ? given.EvalEpisodes : saved.EvalEpisodes,
+            Out = Has("Train:Out") ? given.Out : saved.Out,
+            Backend = Has("Train:Backend") ? given.Backend : saved.Backend,
+            Threads = Has("Train:Threads") ? given.Threads : saved.Threads,
             Force = given.Force,
         };
     }
+
+    private static string Switch(string key) => SettingsLoader.TrainSettings.First(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)).Switch;
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SoftQDistributed.Tests.Telemetry;
 
 namespace SoftQDistributed.Tests.Deploy;
 

@@ -58,11 +58,12 @@ public sealed class ClusterMetricsTests
         var metrics = new RoleMetrics("replay", ("shard", "0"));
         await using TestClusterNode replay = await TestClusterNode.StartAsync("replay", port, $"127.0.0.1:{port}", metrics: metrics);
 
-        string text = await metrics.ScrapeAsync();
+        // Cluster.State follows membership events a moment after MemberUp.
+        const string up = "softq_cluster_members{member_role=\"replay\",status=\"up\",role=\"replay\",shard=\"0\"} 1\n";
+        string text = await Eventually.ReturnsAsync(metrics.ScrapeAsync, t => t.Contains(up, StringComparison.Ordinal), "this member Up in its metrics");
         (int exitCode, string output) = await PrometheusServer.CheckMetricsAsync(text);
 
         Assert.True(exitCode == 0, $"promtool check metrics:\n{output}\n--- metrics ---\n{text}");
-        Assert.Contains("softq_cluster_members{member_role=\"replay\",status=\"up\",role=\"replay\",shard=\"0\"} 1\n", text);
     }
 
     private static double Value(string text, string series)

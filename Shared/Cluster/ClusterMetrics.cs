@@ -14,7 +14,7 @@ namespace SoftQDistributed.Shared.Cluster;
 /// <c>softq_cluster_self_status{status}</c> (1 for this member's status), <c>softq_cluster_learner_reachable</c>,
 /// <c>softq_cluster_leader_present</c>, <c>softq_cluster_membership_unchanged_seconds</c>,
 /// <c>softq_cluster_dead_letters_total</c>, <c>softq_cluster_mailbox_depth{actor}</c> (every actor under /user and
-/// its children: the replay shard, the learner singleton, the forwarders), and what the serializer counted:
+/// its named children: the replay shard, the learner singleton, the forwarders), and what the serializer counted:
 /// <c>softq_cluster_serializer_refusals_total{manifest,reason}</c>, <c>softq_cluster_sent_bytes_total{manifest}</c>,
 /// <c>softq_cluster_received_bytes_total{manifest}</c>. Membership changes and dead letters come from a system
 /// actor subscribed to them.
@@ -81,18 +81,22 @@ public sealed class ClusterMetrics
         ((ExtendedActorSystem)system).SystemActorOf(Props.Create(() => new Listener(exported)), "softq-cluster-metrics");
     }
 
-    /// <summary>Depth of every actor's mailbox under /user, and of their children (a singleton under its manager).</summary>
+    /// <summary>
+    /// Depth of every named actor's mailbox under /user, and of their named children (the learner singleton is
+    /// learner/learner under its manager); anonymous actors ($a, $b, ...) come and go and are left out.
+    /// </summary>
     private IEnumerable<(string Path, int Depth)> Mailboxes()
     {
         if (((ExtendedActorSystem)_system).Provider.Guardian is not ActorRefWithCell guardian) yield break;
-        foreach (IActorRef child in guardian.Children)
+        foreach (ActorRefWithCell top in Named(guardian.Children))
         {
-            if (child is not ActorRefWithCell top) continue;
             yield return (top.Path.Name, top.Underlying.NumberOfMessages);
-            foreach (IActorRef grandchild in top.Children)
-                if (grandchild is ActorRefWithCell inner) yield return ($"{top.Path.Name}/{inner.Path.Name}", inner.Underlying.NumberOfMessages);
+            foreach (ActorRefWithCell inner in Named(top.Children)) yield return ($"{top.Path.Name}/{inner.Path.Name}", inner.Underlying.NumberOfMessages);
         }
     }
+
+    private static IEnumerable<ActorRefWithCell> Named(IEnumerable<IActorRef> children) =>
+        children.OfType<ActorRefWithCell>().Where(c => !c.Path.Name.StartsWith('$'));
 
     private static string SnakeCase(string pascal)
     {

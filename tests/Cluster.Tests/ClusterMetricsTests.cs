@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 using SoftQDistributed.Learner.Cluster;
 using Grpc.Core;
 using SoftQDistributed.Shared.Proto.Replay;
@@ -14,7 +15,7 @@ namespace SoftQDistributed.Cluster.Tests;
 /// and 2 actor nodes on MultiGoal with a small network, their HTTP URLs read from DIR/cluster.json; every wait bounded.
 /// Since the roles talk over Akka.Remote, only the shards' gRPC edge exports <c>softq_rpc_*</c> series.
 /// </summary>
-public sealed partial class ClusterMetricsTests
+public sealed partial class ClusterMetricsTests(ITestOutputHelper output)
 {
     private const int Sigstop = 19;
     private const int Sigcont = 18;
@@ -69,7 +70,7 @@ public sealed partial class ClusterMetricsTests
         await AssertPromtoolAcceptsAsync(learner);
         foreach (string name in LearnerSeries.Concat(ClusterSeries)) AssertHasSeries(learner, name, "role=\"learner\"");
         AssertHasSeries(learner, "softq_cluster_members", "member_role=\"replay\",status=\"up\",role=\"learner\"");
-        AssertHasSeries(learner, "softq_cluster_mailbox_depth", "actor=\"learner/singleton\",role=\"learner\"");
+        AssertHasSeries(learner, "softq_cluster_mailbox_depth", "actor=\"learner/learner\",role=\"learner\"");
         Assert.Equal(2, Value(learner, "softq_cluster_members{member_role=\"replay\",status=\"up\",role=\"learner\"}"));
         Assert.Equal(2, Value(learner, "softq_cluster_members{member_role=\"actor\",status=\"up\",role=\"learner\"}"));
         Assert.Equal(1, Value(learner, "softq_cluster_learner_reachable{role=\"learner\"}"));
@@ -144,6 +145,8 @@ public sealed partial class ClusterMetricsTests
         }
         string[] unhealthy = await prometheus.UnhealthyRulesAsync(alerts.Count, TimeSpan.FromSeconds(20));
         Assert.True(unhealthy.Length == 0, string.Join('\n', unhealthy));
+        using (JsonDocument? deadLetters = await prometheus.QueryAsync("sum by (job) (softq_cluster_dead_letters_total)"))
+            output.WriteLine($"dead letters by job: {deadLetters?.RootElement.GetProperty("data").GetProperty("result")}");
 
         Assert.Equal(0, await cluster.StopAsync());
     }
@@ -190,6 +193,8 @@ public sealed partial class ClusterMetricsTests
         // Continued: reachable again (not downed, not restarted), and the alert resolves.
         Assert.Empty(await prometheus.WaitForDataAsync(["absent(" + firing + ")", "count(softq_cluster_unreachable_members{member_role=\"replay\"} == 0) == 5"], Patience));
         Assert.True(ChildProcess.IsAlive(shard.Pid), "the continued shard exited");
+        output.WriteLine($"shard SIGSTOP: unreachable in the series after {seen.TotalSeconds:F1} s, alert firing after {fired.TotalSeconds:F1} s; " +
+            $"continued at {fired.TotalSeconds:F1} s, reachable and the alert resolved at {stopped.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(0, await cluster.StopAsync());
     }
 

@@ -62,7 +62,13 @@ public sealed class ClusterMetrics
             learner.Set(state.Members.Any(m => m.HasRole("learner") && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)) ? 1 : 0);
             leader.Set(state.Leader is null ? 0 : 1);
             unchanged.Set(Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastChange)).TotalSeconds);
-            foreach ((string path, int depth) in Mailboxes()) mailbox.WithLabels(path).Set(depth);
+            var actors = new HashSet<string>(StringComparer.Ordinal);
+            foreach ((string path, int depth) in Mailboxes())
+            {
+                mailbox.WithLabels(path).Set(depth);
+                actors.Add(path);
+            }
+            foreach (string[] gone in mailbox.GetAllLabelValues().Where(l => !actors.Contains(l[0])).ToList()) mailbox.RemoveLabelled(gone); // stopped actors
             foreach (((string manifest, string reason), long count) in SerializerRefusals.Snapshot()) refusals.WithLabels(manifest, reason).IncTo(count);
             foreach ((string manifest, long bytesSent, long bytesReceived) in ClusterTraffic.Snapshot())
             {

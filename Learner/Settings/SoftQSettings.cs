@@ -34,6 +34,16 @@ public sealed record SoftQSettings
     /// <summary>Floor of the RBF kernel's bandwidth (the reference's h_min).</summary>
     public float KernelMinBandwidth { get; init; } = 1e-3f;
 
+    /// <summary>
+    /// 0 (default): soft Q-learning's energy-based sampler. Positive: the exploration baseline, the sampler's noise
+    /// collapsed to ξ = 0 (a deterministic policy, trained by the same update, whose SVGD direction then reduces to
+    /// ∇_a Q) with Gaussian action noise of this standard deviation while acting, DDPG-style; evaluation acts without it.
+    /// </summary>
+    public float DeterministicPolicyNoise { get; init; }
+
+    /// <summary>True when <see cref="DeterministicPolicyNoise"/> makes the policy deterministic.</summary>
+    public bool DeterministicPolicy => DeterministicPolicyNoise > 0;
+
     /// <summary>Number of fixed SVGD particles: K − ⌊K/2⌋.</summary>
     public int FixedParticles => SvgdParticles - SvgdParticles / 2;
 
@@ -51,6 +61,7 @@ public sealed record SoftQSettings
         Require(TargetUpdateInterval >= 1, $"target update interval must be at least 1, got {TargetUpdateInterval}");
         Require(TargetTau is >= 0f and <= 1f, $"target tau must be in [0, 1], got {TargetTau}");
         Require(Hidden.Count >= 1 && Hidden.All(h => h > 0), $"hidden layers must be positive widths, got [{string.Join(", ", Hidden)}]");
+        Require(DeterministicPolicyNoise >= 0 && float.IsFinite(DeterministicPolicyNoise), $"deterministic policy noise must be 0 (off) or a positive standard deviation, got {DeterministicPolicyNoise}");
         Require(KernelMinBandwidth > 0, $"kernel minimum bandwidth must be positive, got {KernelMinBandwidth}");
     }
 

@@ -49,7 +49,7 @@ public sealed class EmbeddedTrainer : IDisposable
         _actors = new ActorWorker[train.ActorThreads];
         for (int i = 0; i < _actors.Length; i++)
         {
-            _actors[i] = new ActorWorker(train.Env, train.EnvsPerActor, _nets.Policy.Shape, train.Seed + 1000 + (ulong)i);
+            _actors[i] = new ActorWorker(train.Env, train.EnvsPerActor, _nets.Policy.Shape, train.Seed + 1000 + (ulong)i, softQ.DeterministicPolicyNoise);
             _actors[i].SyncPolicy(_nets.Policy);
         }
         _actorThreads = new ParallelPartitions(train.ActorThreads, "actor");
@@ -108,7 +108,7 @@ public sealed class EmbeddedTrainer : IDisposable
             while (EnvSteps >= _nextEpochEnd || EnvSteps >= _train.EnvSteps)
             {
                 evalClock.Start();
-                EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch);
+                EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch, _update.Settings.DeterministicPolicy);
                 evalClock.Stop();
                 _episodeCount += _episodes.Count;
                 double trainSeconds = trainClock.Elapsed.TotalSeconds;

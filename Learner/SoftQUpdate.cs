@@ -69,6 +69,8 @@ public sealed class SoftQUpdate : IDisposable
     // For gradient checks: the randomness and the summed gradients of the last update.
     internal float[] ValueActions => _valueActions;
     internal float[] FixedNoise => _fixedNoise;
+
+    public SoftQSettings Settings => _settings;
     internal float[] UpdatedNoise => _updatedNoise;
     internal float[] LastQGradient => _gradients.QGradient;
     internal float[] LastPolicyGradient => _gradients.PolicyGradient;
@@ -115,6 +117,13 @@ public sealed class SoftQUpdate : IDisposable
         for (int s = 1; s < n; s++) shared.CopyTo(_valueActions.AsSpan(s * kv * a, kv * a));
         // Fresh ξ per state and particle: per state, its fixed particles' noise first, then its updated ones'.
         int fixedLength = _settings.FixedParticles * a, updatedLength = _settings.UpdatedParticles * a;
+        if (_settings.DeterministicPolicy)
+        {
+            // The baseline's collapsed sampler: every particle is the one deterministic action.
+            _fixedNoise.AsSpan(0, n * fixedLength).Clear();
+            _updatedNoise.AsSpan(0, n * updatedLength).Clear();
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             _rng.FillGaussian(_fixedNoise.AsSpan(s * fixedLength, fixedLength));

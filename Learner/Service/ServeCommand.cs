@@ -34,6 +34,8 @@ public static class ServeCommand
         ServeConfiguration configuration = SettingsLoader.LoadServe(commandLine);
         TrainingSettings train = configuration.Training;
         SoftQSettings softQ = configuration.SoftQ;
+        if (softQ.DeterministicPolicy)
+            throw new SettingsException("--deterministic-policy-noise (the exploration baseline) runs in the embedded train only: actor nodes act with the sampler's noise");
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         Directory.CreateDirectory(train.Out);
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);

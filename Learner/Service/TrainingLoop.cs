@@ -214,7 +214,7 @@ public sealed class TrainingLoop(
         ref long epochStartTicks, ref long epochStartUpdates)
     {
         long started = Stopwatch.GetTimestamp();
-        EvaluationResult eval = Evaluator.Epoch(_train, learner.Networks.Policy, gemm, counters.Epoch);
+        EvaluationResult eval = Evaluator.Epoch(_train, learner.Networks.Policy, gemm, counters.Epoch, learner.Update.Settings.DeterministicPolicy);
         long evalEnded = Stopwatch.GetTimestamp();
         telemetry.Evaluated(eval);
         double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;

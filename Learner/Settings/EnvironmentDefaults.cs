@@ -21,6 +21,19 @@ public static class EnvironmentDefaults
             ["Train:MinReplaySize"] = "100",
             ["Train:EnvSteps"] = "20000",
         },
+        // The exploration task: MultiGoal's settings (the same scale of rewards and of the action square).
+        ["tworoutes"] = new()
+        {
+            ["SoftQ:RewardScale"] = "0.1",
+            ["SoftQ:Hidden"] = "128,128",
+            ["SoftQ:ValueParticles"] = "16",
+            ["SoftQ:SvgdParticles"] = "32",
+            ["SoftQ:TargetUpdateInterval"] = "1000",
+            ["Train:BatchSize"] = "64",
+            ["Train:EpochLength"] = "100",
+            ["Train:MinReplaySize"] = "100",
+            ["Train:EnvSteps"] = "20000",
+        },
         // The reference gives no Pendulum setting. Measured on seed 1 at 30k steps (mean return of 20 evaluation
         // episodes): reward scale 1 → −235, 5 → −173, 10 → −163; 10 keeps enough entropy to explore and is the default.
         ["pendulum"] = new()

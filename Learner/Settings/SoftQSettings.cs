@@ -38,6 +38,14 @@ public sealed record SoftQSettings
     [Description("Floor of the RBF kernel's bandwidth (the reference's h_min).")]
     public float KernelMinBandwidth { get; init; } = 1e-3f;
 
+    // Positive: the sampler's ξ is 0 everywhere (every SVGD particle is one action, so the direction reduces to ∇_a Q)
+    // and acting adds Gaussian noise of this standard deviation; evaluation acts without it.
+    [Description("0: soft Q-learning's sampler. Positive: the exploration baseline, a deterministic policy (noise input 0) acting with Gaussian noise of this standard deviation (train only).")]
+    public float DeterministicPolicyNoise { get; init; }
+
+    /// <summary>True when <see cref="DeterministicPolicyNoise"/> makes the policy deterministic.</summary>
+    public bool DeterministicPolicy => DeterministicPolicyNoise > 0;
+
     /// <summary>Number of fixed SVGD particles: K − ⌊K/2⌋.</summary>
     public int FixedParticles => SvgdParticles - SvgdParticles / 2;
 
@@ -55,6 +63,7 @@ public sealed record SoftQSettings
         Require(TargetUpdateInterval >= 1, $"target update interval must be at least 1, got {TargetUpdateInterval}");
         Require(TargetTau is >= 0f and <= 1f, $"target tau must be in [0, 1], got {TargetTau}");
         Require(Hidden.Count >= 1 && Hidden.All(h => h > 0), $"hidden layers must be positive widths, got [{string.Join(", ", Hidden)}]");
+        Require(DeterministicPolicyNoise >= 0 && float.IsFinite(DeterministicPolicyNoise), $"deterministic policy noise must be 0 (off) or a positive standard deviation, got {DeterministicPolicyNoise}");
         Require(KernelMinBandwidth > 0, $"kernel minimum bandwidth must be positive, got {KernelMinBandwidth}");
     }
 

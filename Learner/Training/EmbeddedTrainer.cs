@@ -55,7 +55,7 @@ public sealed class EmbeddedTrainer : IDisposable
         _actors = new ActorWorker[train.ActorThreads];
         for (int i = 0; i < _actors.Length; i++)
         {
-            _actors[i] = new ActorWorker(train.Env, train.EnvsPerActor, _nets.Policy.Shape, train.Seed + 1000 + (ulong)i);
+            _actors[i] = new ActorWorker(train.Env, train.EnvsPerActor, _nets.Policy.Shape, train.Seed + 1000 + (ulong)i, softQ.DeterministicPolicyNoise);
             _actors[i].SyncPolicy(_nets.Policy);
         }
         _actorThreads = new ParallelPartitions(train.ActorThreads, "actor");
@@ -135,7 +135,7 @@ public sealed class EmbeddedTrainer : IDisposable
     private void EndEpoch(Action<EpochMetrics> onEpoch)
     {
         _evalClock.Start();
-        EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch);
+        EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch, _update.Settings.DeterministicPolicy);
         _evalClock.Stop();
         double trainSeconds = _trainClock.Seconds, epochTrainSeconds = trainSeconds - _epochStartTrainSeconds;
         onEpoch(EpochMetrics.From(_epoch, EnvSteps, _update, _episodeCount, eval, _epochStats, _replay.Count, _train.BatchSize,

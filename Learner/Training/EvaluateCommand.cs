@@ -38,7 +38,7 @@ public static class EvaluateCommand
         var nets = new SoftQNetworks(env.ObservationDim, env.ActionDim, softQ.Hidden, new Rng(0));
         TrainingCheckpoint.LoadPolicy(file, nets);
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
-        EvaluationResult eval = Evaluator.Run(train.Env, nets.Policy, gemm, episodes, seed == 0 ? train.Seed + 20_000 : seed);
+        EvaluationResult eval = Evaluator.Run(train.Env, nets.Policy, gemm, episodes, seed == 0 ? train.Seed + 20_000 : seed, deterministic: softQ.DeterministicPolicy);
         Console.WriteLine(JsonSerializer.Serialize(new { env = train.Env, checkpoint = file.Source, eval }));
         return 0;
     }

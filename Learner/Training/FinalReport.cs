@@ -16,9 +16,9 @@ public static class FinalReport
     public static RunSummary Write(TrainingSettings train, IReadOnlyList<EpochMetrics> epochs, LearnerState learner, long envSteps,
         IGemm gemm, Func<double> wallSeconds, bool resumed, Action<string> log)
     {
-        EvaluationResult eval = Evaluator.Final(train, learner.Networks.Policy, gemm);
+        EvaluationResult eval = Evaluator.Final(train, learner.Networks.Policy, gemm, learner.Update.Settings.DeterministicPolicy);
         double wall = wallSeconds();
-        foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, learner.Networks, gemm, train.Seed + 30_000))
+        foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, learner.Networks, gemm, train.Seed + 30_000, learner.Update.Settings.DeterministicPolicy))
             log($"wrote {plot}");
         SoftQUpdate update = learner.Update;
         var summary = new RunSummary(train.Env, train.Seed, envSteps, update.Updates, update.SkippedUpdates,

@@ -9,7 +9,8 @@ namespace SoftQDistributed.Shared.Acting;
 
 /// <summary>
 /// One actor: E environments stepped in lockstep, its own copy of the sampling network, and one batched
-/// forward pass per step with fresh noise per environment. Each step's transitions land in
+/// forward pass per step with fresh noise per environment (or, for the deterministic baseline, no noise into the
+/// network and Gaussian noise on its actions). Each step's transitions land in
 /// <see cref="Transitions"/>; finished episodes are handed over by <see cref="TakeFinished"/>.
 /// </summary>
 public sealed class ActorWorker
@@ -18,17 +19,21 @@ public sealed class ActorWorker
     private readonly Mlp _policy;
     private readonly MlpWorkspace _workspace;
     private readonly Rng _noiseRng;
-    private readonly float[] _observations, _noise;
+    private readonly float[] _observations, _noise, _noisyActions;
+    private readonly float _actionNoise;
     private readonly List<(float Return, int Length)> _finished = [];
 
-    public ActorWorker(string env, int envCount, MlpShape policyShape, ulong seed)
+    /// <param name="actionNoise">0: the sampler's own noise. Positive: ξ = 0 and actions plus N(0, actionNoise²), clipped.</param>
+    public ActorWorker(string env, int envCount, MlpShape policyShape, ulong seed, float actionNoise = 0)
     {
+        _actionNoise = actionNoise;
         _envs = EnvironmentRegistry.Default.MakeVector(env, envCount);
         _policy = new Mlp(policyShape);
         _workspace = new MlpWorkspace(policyShape, envCount);
         _noiseRng = new Rng(seed ^ 0xA5A5_0000_0000_0001UL);
         _observations = new float[envCount * _envs.ObservationDim];
         _noise = new float[envCount * _envs.ActionDim];
+        _noisyActions = new float[actionNoise > 0 ? _noise.Length : 0];
         Transitions = new TransitionBatch(envCount, _envs.ObservationDim, _envs.ActionDim) { Count = envCount };
         _envs.Reset(seed, _observations);
     }
@@ -77,8 +82,19 @@ public sealed class ActorWorker
     public void Step(IGemm gemm)
     {
         int e = _envs.Count;
-        _noiseRng.FillGaussian(_noise);
-        ReadOnlySpan<float> actions = _workspace.Forward(gemm, _policy, _observations, _noise, e, 1);
+        ReadOnlySpan<float> actions;
+        if (_actionNoise > 0)
+        {
+            _workspace.Forward(gemm, _policy, _observations, _noise, e, 1).CopyTo(_noisyActions); // _noise stays 0
+            for (int i = 0; i < _noisyActions.Length; i++)
+                _noisyActions[i] = Math.Clamp(_noisyActions[i] + _actionNoise * (float)_noiseRng.NextGaussian(), -1f, 1f);
+            actions = _noisyActions;
+        }
+        else
+        {
+            _noiseRng.FillGaussian(_noise);
+            actions = _workspace.Forward(gemm, _policy, _observations, _noise, e, 1);
+        }
         _observations.CopyTo(Transitions.Observations, 0);
         actions.CopyTo(Transitions.Actions);
         _envs.Step(actions, _observations);

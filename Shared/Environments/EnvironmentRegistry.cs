@@ -28,6 +28,7 @@ public sealed class EnvironmentRegistry
     {
         var registry = new EnvironmentRegistry()
             .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30", () => new MultiGoal()))
+            .Register(new("tworoutes", "2-D point mass that reaches its goal round a wall by one of two routes, horizon 50", () => new TwoRoutes()))
             .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
         foreach (EnvironmentSpec spec in LocomotionTasks.Specs) registry.Register(spec);
         return registry;

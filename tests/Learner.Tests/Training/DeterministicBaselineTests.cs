@@ -1,0 +1,68 @@
+using SoftQDistributed.Learner;
+using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.Acting;
+using SoftQDistributed.Shared.Numerics;
+using SoftQDistributed.Shared.Numerics.Gemm;
+using SoftQDistributed.Shared.Numerics.Networks;
+using SoftQDistributed.Shared.Replay;
+
+namespace SoftQDistributed.Tests.Training;
+
+/// <summary>The exploration baseline: the sampler's noise collapsed to ξ = 0, Gaussian noise on the actions while acting.</summary>
+public sealed class DeterministicBaselineTests
+{
+    [Fact]
+    public void The_update_feeds_every_particle_zero_noise_so_they_are_one_action()
+    {
+        var settings = new SoftQSettings { Hidden = [8], ValueParticles = 4, SvgdParticles = 6, DeterministicPolicyNoise = 0.3f };
+        var rng = new Rng(3);
+        var nets = new SoftQNetworks(2, 2, settings.Hidden, rng);
+        using var update = new SoftQUpdate(nets, settings, new ManagedGemm(), new Rng(4), 8);
+        var batch = new TransitionBatch(8, 2, 2) { Count = 8 };
+        rng.FillUniform(batch.Observations, -1f, 1f);
+        rng.FillUniform(batch.NextObservations, -1f, 1f);
+        rng.FillUniform(batch.Actions, -1f, 1f);
+        rng.FillUniform(batch.Rewards, -1f, 1f);
+
+        UpdateResult result = update.Update(batch);
+
+        Assert.False(result.Skipped);
+        Assert.All(update.FixedNoise, xi => Assert.Equal(0f, xi));
+        Assert.All(update.UpdatedNoise, xi => Assert.Equal(0f, xi));
+    }
+
+    [Fact]
+    public void Acting_adds_gaussian_noise_of_the_given_deviation_to_the_deterministic_action()
+    {
+        const float sigma = 0.2f;
+        var nets = new SoftQNetworks(2, 2, [16], new Rng(5));
+        var gemm = new ManagedGemm();
+        var actor = new ActorWorker("tworoutes", 4, nets.Policy.Shape, seed: 6, actionNoise: sigma);
+        actor.SyncPolicy(nets.Policy);
+        var workspace = new MlpWorkspace(nets.Policy.Shape, 4);
+        var deviations = new List<double>();
+        for (int step = 0; step < 300; step++)
+        {
+            actor.Step(gemm);
+            ReadOnlySpan<float> mean = workspace.Forward(gemm, nets.Policy, actor.Transitions.Observations, new float[8], 4, 1);
+            for (int i = 0; i < 8; i++)
+            {
+                float acted = actor.Transitions.Actions[i];
+                Assert.InRange(acted, -1f, 1f);
+                if (Math.Abs(acted) < 1f) deviations.Add(acted - mean[i]); // clipped ones are not Gaussian
+            }
+        }
+        double average = deviations.Average();
+        double std = Math.Sqrt(deviations.Select(d => (d - average) * (d - average)).Average());
+        Assert.InRange(average, -0.03, 0.03);
+        Assert.InRange(std, 0.9 * sigma, 1.1 * sigma);
+    }
+
+    [Fact]
+    public void Serve_refuses_the_baseline_which_actor_nodes_cannot_act()
+    {
+        (int code, _, string error) = LearnerEntryPoint.Run("serve", "--env", "multigoal", "--deterministic-policy-noise", "0.3", "--out", Path.Combine(Path.GetTempPath(), "softq-no-serve"));
+        Assert.Equal(2, code);
+        Assert.Contains("embedded train only", error);
+    }
+}

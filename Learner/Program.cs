@@ -1,4 +1,5 @@
 using SoftQDistributed.Learner.Cluster;
+using SoftQDistributed.Learner.Composition;
 using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
@@ -11,6 +12,7 @@ const string Usage = "usage: Learner train [--env NAME] [--seed N] [--out DIR] [
                      "       Learner serve --seeds HOST:PORT[,...] [--cluster-port C] [--http-port H] [--host IP] [--publish-interval P] [train settings]   (the learner as a cluster member)\n" +
                      "       Learner launch [--actors N] [--shards M] [--envs-per-actor E] [--SETTING VALUE ...]   (a local cluster of processes)\n" +
                      "       Learner evaluate --checkpoint DIR [--episodes N] [--seed S]\n" +
+                     "       Learner compose --q RUN_A --q RUN_B --out DIR [--updates N] [--seed S] [--epoch-length N] [--eval-episodes N] [--force]\n" +
                      "       Learner settings   (lists every setting)";
 try
 {
@@ -20,6 +22,7 @@ try
         "evaluate" => EvaluateCommand.Run(args[1..]),
         "serve" => ServeCommand.Run(args[1..]),
         "launch" => LaunchCommand.RunAsync(args[1..]).GetAwaiter().GetResult(),
+        "compose" => ComposeCommand.Run(args[1..]),
         "settings" => PrintSettings(),
         _ => Fail(Usage),
     };

@@ -65,7 +65,7 @@ public static class EnvironmentDefaults
         ["Train:EvalEpisodes"] = "10",
     };
 
-    /// <summary>The defaults for <paramref name="env"/> as configuration keys (empty for an environment without any).</summary>
+    /// <summary>The defaults for <paramref name="env"/> (a variant shares its environment's) as configuration keys (empty for an environment without any).</summary>
     public static IReadOnlyDictionary<string, string> For(string env) =>
-        Defaults.TryGetValue(env, out var values) ? values : new Dictionary<string, string>();
+        Defaults.TryGetValue(Shared.Environments.EnvironmentRegistry.BaseName(env), out var values) ? values : new Dictionary<string, string>();
 }

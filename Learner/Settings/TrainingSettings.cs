@@ -12,6 +12,14 @@ public sealed record TrainingSettings
     /// <summary>Environment name from the registry.</summary>
     public string Env { get; init; } = "multigoal";
 
+    /// <summary>
+    /// MultiGoal only: the goals that cost, reward and end an episode, as indices into (5,0), (−5,0), (0,5), (0,−5);
+    /// empty: all four. The loader folds it into <see cref="Env"/> (<c>--goals 0,2</c> trains <c>multigoal:goals=0,2</c>),
+    /// the one name that actors, checkpoints and evaluations see.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> Goals { get; init; } = [];
+
     public ulong Seed { get; init; } = 1;
 
     /// <summary>Output directory: metrics.csv, summary.json, plots and checkpoints.</summary>
@@ -63,6 +71,21 @@ public sealed record TrainingSettings
     /// </summary>
     [JsonIgnore]
     public bool Force { get; init; }
+
+    /// <summary>These settings with <see cref="Goals"/> folded into <see cref="Env"/>.</summary>
+    public TrainingSettings WithGoalsInEnv()
+    {
+        if (Goals.Count == 0) return this;
+        Require(Env.Equals("multigoal", StringComparison.OrdinalIgnoreCase), $"goals applies to --env multigoal only, not {Env}");
+        try
+        {
+            return this with { Env = Shared.Environments.MultiGoal.VariantName(Goals), Goals = [] };
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"goals: {e.Message}");
+        }
+    }
 
     public void Validate()
     {

@@ -1,3 +1,4 @@
+using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
@@ -31,32 +32,40 @@ public static class RunPlots
         written.Add(curve);
 
         if (LocomotionPlots.Applies(env)) written.AddRange(LocomotionPlots.Write(directory, env, nets.Policy, gemm, seed));
-        if (!env.Equals("multigoal", StringComparison.OrdinalIgnoreCase)) return written;
+        if (EnvironmentRegistry.Default.Get(env).CreateRaw() is MultiGoal multiGoal)
+            written.AddRange(WriteMultiGoal(directory, eval, nets.Q, nets.Policy, gemm, seed, multiGoal.Goals));
+        return written;
+    }
 
+    /// <summary>
+    /// MultiGoal's two figures: the evaluation rollouts over the cost landscape of <paramref name="goals"/>, and
+    /// <paramref name="q"/>'s contours over the action square with samples of <paramref name="policy"/>.
+    /// </summary>
+    public static IReadOnlyList<string> WriteMultiGoal(string directory, EvaluationResult eval, Mlp q, Mlp policy, IGemm gemm, ulong seed,
+        IReadOnlyList<int> goals, string qTitle = "MultiGoal: Q(s, a) over the action square, with policy samples")
+    {
         var rollouts = eval.Paths.Select(path =>
             (Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i]).ToArray(),
              Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i + 1]).ToArray())).ToList();
         string rolloutFile = Path.Combine(directory, "rollouts.svg");
-        MultiGoalPlots.Rollouts(rollouts).Save(rolloutFile);
-        written.Add(rolloutFile);
+        MultiGoalPlots.Rollouts(rollouts, goals: goals).Save(rolloutFile);
 
         string contourFile = Path.Combine(directory, "q_contours.svg");
-        QContours(nets, gemm, seed).Save(contourFile);
-        written.Add(contourFile);
-        return written;
+        QContours(q, policy, gemm, seed, qTitle).Save(contourFile);
+        return [rolloutFile, contourFile];
     }
 
-    private static FieldFigure QContours(SoftQNetworks nets, IGemm gemm, ulong seed)
+    private static FieldFigure QContours(Mlp q, Mlp policy, IGemm gemm, ulong seed, string title)
     {
         var states = MultiGoalPlots.QStates;
-        var qWorkspace = new MlpWorkspace(nets.Q.Shape, 1);
-        var policyWorkspace = new MlpWorkspace(nets.Policy.Shape, SamplesPerState, 1);
+        var qWorkspace = new MlpWorkspace(q.Shape, 1);
+        var policyWorkspace = new MlpWorkspace(policy.Shape, SamplesPerState, 1);
         float[] obs = new float[2], action = new float[2];
         double Q(int state, double ax, double ay)
         {
             (obs[0], obs[1]) = ((float)states[state].X, (float)states[state].Y);
             (action[0], action[1]) = ((float)ax, (float)ay);
-            return qWorkspace.Forward(gemm, nets.Q, obs, action, 1, 1)[0];
+            return qWorkspace.Forward(gemm, q, obs, action, 1, 1)[0];
         }
         var rng = new Rng(seed);
         var sampleX = new List<double[]>();
@@ -65,10 +74,10 @@ public static class RunPlots
         foreach ((double x, double y) in states)
         {
             rng.FillGaussian(noise);
-            float[] samples = policyWorkspace.Forward(gemm, nets.Policy, new[] { (float)x, (float)y }, noise, 1, SamplesPerState).ToArray();
+            float[] samples = policyWorkspace.Forward(gemm, policy, new[] { (float)x, (float)y }, noise, 1, SamplesPerState).ToArray();
             sampleX.Add(Enumerable.Range(0, SamplesPerState).Select(i => (double)samples[2 * i]).ToArray());
             sampleY.Add(Enumerable.Range(0, SamplesPerState).Select(i => (double)samples[2 * i + 1]).ToArray());
         }
-        return MultiGoalPlots.QContours(states, Q, sampleX, sampleY);
+        return MultiGoalPlots.QContours(states, Q, sampleX, sampleY, title);
     }
 }

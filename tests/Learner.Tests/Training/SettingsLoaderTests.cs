@@ -77,4 +77,26 @@ public sealed class SettingsLayeringTests
             Environment.SetEnvironmentVariable("SOFTQ__Train__BatchSize", null);
         }
     }
+
+    [Fact]
+    public void Goals_name_a_MultiGoal_variant_that_keeps_MultiGoal_defaults()
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--goals", "2,0"]);
+        Assert.Equal("multigoal:goals=0,2", train.Env);
+        Assert.Empty(train.Goals);
+        Assert.Equal(0.1f, softQ.RewardScale);
+        Assert.Equal(0.1f, SettingsLoader.Load(["--env", "multigoal:goals=1"]).SoftQ.RewardScale);
+        Assert.Equal("multigoal", SettingsLoader.Load([]).Training.Env);
+    }
+
+    [Theory]
+    [InlineData("goals applies to --env multigoal only, not pendulum", "--env", "pendulum", "--goals", "1")]
+    [InlineData("goals: goal index 7 is out of range", "--goals", "0,7")]
+    [InlineData("--goals (Train:Goals) = '0;1' is not a comma-separated list of integers", "--goals", "0;1")]
+    [InlineData("Environment 'multigoal:goals=9': goal index 9 is out of range", "--env", "multigoal:goals=9")]
+    public void Bad_goals_are_one_line(string expected, params string[] args)
+    {
+        Exception error = Assert.ThrowsAny<Exception>(() => SettingsLoader.Load(args)); // SettingsException, or the registry's UnknownEnvironmentException
+        Assert.Contains(expected, error.Message);
+    }
 }

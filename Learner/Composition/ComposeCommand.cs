@@ -20,7 +20,7 @@ public static class ComposeCommand
         var output = new Option<string>("--out") { Description = "directory for the composition", Required = true };
         var updates = new Option<long>("--updates") { Description = "SVGD updates of the new sampling network", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "seed of the new network, its noise and the minibatches", DefaultValueFactory = _ => 1 };
-        var epochLength = new Option<int>("--epoch-length") { Description = "updates between short evaluations", DefaultValueFactory = _ => 500 };
+        var epochLength = new Option<int>("--epoch-length") { Description = "updates between short evaluations", DefaultValueFactory = _ => 100 };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "episodes of the final evaluation", DefaultValueFactory = _ => 100 };
         var force = new Option<bool>("--force") { Description = "replace a composition already in --out" };
         var command = new Command("compose", "train a sampling network for the sum of several runs' Q functions, by SVGD only, on the union of their replays")

@@ -9,10 +9,10 @@ namespace SoftQDistributed.Learner.Composition;
 /// <param name="Runs">The run directories whose Q functions are summed (two or more).</param>
 /// <param name="Out">Where the composition goes; never one of <paramref name="Runs"/>.</param>
 /// <param name="Updates">SVGD steps of the new sampling network (the reference: 100 epochs of 100).</param>
-/// <param name="EpochLength">SVGD steps between short evaluations (one metrics.csv row each).</param>
+/// <param name="EpochLength">SVGD steps between short evaluations (one metrics.csv row each; the reference's epochs are 100 steps).</param>
 /// <param name="EvalEpisodes">Episodes of the final evaluation.</param>
 /// <param name="Force">Replace a composition already in <paramref name="Out"/>.</param>
-public sealed record ComposeSettings(IReadOnlyList<string> Runs, string Out, long Updates = 10_000, ulong Seed = 1, int EpochLength = 500,
+public sealed record ComposeSettings(IReadOnlyList<string> Runs, string Out, long Updates = 10_000, ulong Seed = 1, int EpochLength = 100,
     int EvalEpisodes = 100, bool Force = false)
 {
     public void Validate()

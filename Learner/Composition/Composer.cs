@@ -83,18 +83,23 @@ public static class Composer
         var epochs = new List<Epoch>();
         double surrogate = 0;
         long epochStart = 0;
+        void Evaluate(long step)
+        {
+            EvaluationResult eval = Evaluator.Epoch(train, policy, gemm, epochs.Count);
+            epochs.Add(new Epoch(step, step > epochStart ? surrogate / (step - epochStart) : double.NaN, eval));
+            (surrogate, epochStart) = (0, step);
+            if (epochs.Count % 10 != 1 && step != settings.Updates) return;
+            string goals = eval.GoalCounts is null ? "" : $" | episodes at each goal [{string.Join(", ", eval.GoalCounts)}]";
+            log($"updates {step}/{settings.Updates} | return {eval.MeanReturn:F1}{goals} | {clock.Elapsed.TotalSeconds:F0} s");
+        }
+
+        Evaluate(0); // the fresh sampling network, where the curve starts
         for (long step = 1; step <= settings.Updates; step++)
         {
             for (int i = 0; i < batch; i++)
                 states.AsSpan(sampleRng.NextInt(stateCount) * obsDim, obsDim).CopyTo(batchStates.AsSpan(i * obsDim, obsDim));
             surrogate += update.Update(batchStates, batch);
-            if (step % settings.EpochLength != 0 && step != settings.Updates) continue;
-
-            EvaluationResult eval = Evaluator.Epoch(train, policy, gemm, epochs.Count);
-            epochs.Add(new Epoch(step, surrogate / (step - epochStart), eval));
-            (surrogate, epochStart) = (0, step);
-            string goals = eval.GoalCounts is null ? "" : $" | episodes at each goal [{string.Join(", ", eval.GoalCounts)}]";
-            log($"updates {step}/{settings.Updates} | return {eval.MeanReturn:F1}{goals} | {clock.Elapsed.TotalSeconds:F0} s");
+            if (step % settings.EpochLength == 0 || step == settings.Updates) Evaluate(step);
         }
         return epochs;
     }
@@ -119,9 +124,11 @@ public static class Composer
             new LineChart($"{plan.EvaluationEnv}: composed policy", "SVGD updates", "evaluation return", [returns]).Save(curve);
             return [curve];
         }
-        LineSeries[] shares = [.. multiGoal.Goals.Select(goal => new LineSeries($"at {GoalLabel(goal)}{(plan.CommonGoals!.Contains(goal) ? " (every task's goal)" : "")}",
-            updates, [.. epochs.Select(e => Share(e.Eval.GoalCounts![goal], e.Eval.Episodes))]))];
+        LineSeries[] shares = [.. multiGoal.Goals.Select(goal => plan.CommonGoals!.Contains(goal)
+            ? new LineSeries($"at {GoalLabel(goal)}, every task's goal", updates, SharesAt(goal))
+            : new LineSeries($"at {GoalLabel(goal)}", updates, SharesAt(goal)) { Dashed = true })];
         new LineChart("MultiGoal: where the composed policy's evaluation episodes end", "SVGD updates", "share of evaluation episodes", shares).Save(curve);
+        double[] SharesAt(int goal) => [.. epochs.Select(e => Share(e.Eval.GoalCounts![goal], e.Eval.Episodes))];
         string sum = string.Join(" + ", plan.Sources.Select((_, i) => $"Q_{(char)('A' + i)}"));
         return [curve, .. RunPlots.WriteMultiGoal(directory, eval, nets.Q, nets.Policy, gemm, seed, multiGoal.Goals,
             $"MultiGoal: composed {sum} over the action square, with policy samples")];

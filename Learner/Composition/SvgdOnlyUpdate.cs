@@ -17,7 +17,7 @@ public sealed class SvgdOnlyUpdate
     private readonly Rng _rng;
     private readonly SvgdPolicyGradient _svgd;
     private readonly float[] _fixedNoise, _updatedNoise, _gradient;
-    private readonly int _fixedLength, _updatedLength;
+    private readonly int _fixedLength, _updatedLength, _updatedParticles;
 
     public SvgdOnlyUpdate(Mlp q, Mlp policy, SoftQSettings settings, IGemm gemm, Rng rng, int maxBatchSize)
     {
@@ -28,7 +28,8 @@ public sealed class SvgdOnlyUpdate
         MaxBatchSize = maxBatchSize;
         _svgd = new SvgdPolicyGradient(q.Shape, policy.Shape, settings, maxBatchSize);
         _fixedLength = settings.FixedParticles * policy.Shape.OutputDim;
-        _updatedLength = settings.UpdatedParticles * policy.Shape.OutputDim;
+        _updatedParticles = settings.UpdatedParticles;
+        _updatedLength = _updatedParticles * policy.Shape.OutputDim;
         _fixedNoise = new float[maxBatchSize * _fixedLength];
         _updatedNoise = new float[maxBatchSize * _updatedLength];
         _gradient = new float[policy.ParameterCount];
@@ -56,7 +57,7 @@ public sealed class SvgdOnlyUpdate
         }
         Array.Clear(_gradient);
         double surrogate = _svgd.Accumulate(_gemm, _q, _policy, observations, _fixedNoise, _updatedNoise, count, _gradient);
-        double mean = surrogate / (count * (_updatedLength / _policy.Shape.OutputDim));
+        double mean = surrogate / (count * _updatedParticles);
         if (!double.IsFinite(mean) || !VectorOps.AllFinite(_gradient))
         {
             SkippedUpdates++;

@@ -65,7 +65,7 @@ public sealed class ComposeCommandTests(ComposableRuns runs) : IClassFixture<Com
         Assert.Equal(4, root.GetProperty("eval").GetProperty("episodes").GetInt32());
         foreach (string file in new[] { "policy.safetensors", "composition.safetensors", "summary.json", "composition_curve.svg", "rollouts.svg", "q_contours.svg" })
             Assert.True(File.Exists(Path.Combine(output, file)), $"{file} is missing");
-        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "metrics.csv")).Length); // header, epochs at 10 and 20 updates
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "metrics.csv")).Length); // header, epochs at 0, 10 and 20 updates
         Assert.Equal(sourceFiles, TinyRun.Contents(runs.GoalsAB));
 
         (int evaluated, string evaluation, string evaluateError) = LearnerEntryPoint.Run("evaluate", "--checkpoint", output, "--episodes", "2");

@@ -4,7 +4,7 @@
 #   docker run softq learner serve --env multigoal --out /data/learner --seeds replay-0:4053,...
 #   docker run softq actor --env multigoal --envs 16 --seeds replay-0:4053,...
 # Every role listens on 0.0.0.0 (SOFTQ_HOST): cluster remoting on 4053 (SOFTQ_CLUSTER_PORT), HTTP (/healthz,
-# /readyz, /metrics) on 8080; the shards also serve the gRPC edge (replay.proto) on 50051. docs/DEPLOYMENT.md.
+# /readyz, /metrics) on 8080; the shards also serve the gRPC edge (replay.proto) on 50051. docs/operations.md.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

@@ -16,7 +16,7 @@ public static class TorchRuntime
         catch (Exception e) when (e is DllNotFoundException or NotSupportedException or TypeInitializationException or ExternalException)
         {
             throw new InvalidOperationException(
-                "libtorch could not be loaded (see docs/BACKENDS.md: build with TorchBackend=true; on a libstdc++ older than " +
+                "libtorch could not be loaded (see docs/backends.md: build with TorchBackend=true; on a libstdc++ older than " +
                 $"GCC 13 the build patches its copy of libLibTorchSharp.so): {e.Message}", e);
         }
     });

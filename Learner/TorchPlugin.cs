@@ -7,7 +7,7 @@ namespace SoftQDistributed.Learner;
 /// <summary>
 /// Loads the torch backend, <c>Learner.Torch</c>, as a plugin. The Learner does not reference it, so the default build
 /// never restores libtorch (~600 MB); built with <c>TorchBackend=true</c>, Learner.Torch copies itself, TorchSharp and
-/// libtorch into <c>torch-backend/</c> next to the Learner (docs/BACKENDS.md). It loads in a context of its own that
+/// libtorch into <c>torch-backend/</c> next to the Learner (docs/backends.md). It loads in a context of its own that
 /// finds TorchSharp and the native libraries through the plugin's deps.json, and takes every assembly the Learner has
 /// (this one included, so the factory it exports is our <see cref="IUpdateGradientsFactory"/>) from the Learner.
 /// </summary>
@@ -27,7 +27,7 @@ public static class TorchPlugin
     {
         string path = Path.Combine(Folder, AssemblyFileName);
         if (!File.Exists(path))
-            throw new SettingsException($"the torch backend is not built ({path} is missing): build it with TorchBackend=true dotnet build -c Release (docs/BACKENDS.md)");
+            throw new SettingsException($"the torch backend is not built ({path} is missing): build it with TorchBackend=true dotnet build -c Release (docs/backends.md)");
         Assembly plugin = new PluginLoadContext(path).LoadFromAssemblyPath(path);
         Type factory = plugin.GetExportedTypes().Single(type => type is { IsClass: true, IsAbstract: false } && type.IsAssignableTo(typeof(IUpdateGradientsFactory)));
         return (IUpdateGradientsFactory)Activator.CreateInstance(factory)!;

@@ -6,7 +6,7 @@ using SoftQDistributed.Shared.Hosting;
 namespace SoftQDistributed.Learner.Cluster;
 
 /// <summary>
-/// The processes of a local cluster and their command lines (see docs/ARCHITECTURE.md): shards first, then the learner,
+/// The processes of a local cluster and their command lines (see docs/architecture.md): shards first, then the learner,
 /// then the actor nodes, all on 127.0.0.1 with ports (HTTP, gRPC edge, cluster) picked up front.
 /// </summary>
 public sealed record ClusterPlan(IReadOnlyList<ChildSpec> Shards, ChildSpec Learner, IReadOnlyList<ChildSpec> Actors, string Directory)

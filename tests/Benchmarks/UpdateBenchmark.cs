@@ -89,7 +89,7 @@ internal static class UpdateBenchmark
 #if TORCH_BACKEND
             return new SoftQUpdate(nets, settings, new Learner.Torch.TorchGradients(nets, settings, batchSize, threads), rng, batchSize);
 #else
-            throw new ArgumentException("--backend torch needs the torch backend built in: build with -p:TorchBackend=true (docs/BACKENDS.md)");
+            throw new ArgumentException("--backend torch needs the torch backend built in: build with -p:TorchBackend=true (docs/backends.md)");
 #endif
         }
         // Partitions run one-thread GEMMs in parallel; the thread count is the number of partitions.

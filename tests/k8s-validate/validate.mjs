@@ -71,7 +71,7 @@ for (const p of problems) console.log(`FAIL ${p}`);
 console.log(`${objects} objects valid, ${problems.length} problems`);
 process.exit(problems.length === 0 && objects > 0 ? 0 : 1);
 
-// What makes the objects one Akka.NET cluster (docs/DEPLOYMENT.md): the seeds are the replay StatefulSet's stable
+// What makes the objects one Akka.NET cluster (docs/operations.md): the seeds are the replay StatefulSet's stable
 // DNS names, each shard advertises exactly its seed name, every member binds and exposes the cluster port, mounts the
 // cluster certificate where the settings say, probes liveness and readiness, and has time to leave; the learner runs
 // once; every Service and the HPA point at pods and ports that exist.

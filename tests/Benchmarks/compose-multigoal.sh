@@ -12,9 +12,9 @@ learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll"
 out=${OUT:-runs/compose-multigoal}
 echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 seeds=("$@"); [ ${#seeds[@]} -eq 0 ] && seeds=(1)
+mkdir -p "$out"
 for seed in "${seeds[@]}"; do
   dir="$out/seed-$seed"
-  mkdir -p "$dir"
   start=$(date +%s)
   $learner train --env multigoal --goals 0,2 --seed "$seed" --out "$dir/a" --force >"$dir/a.json" 2>"$dir/a.log"
   $learner train --env multigoal --goals 1,2 --seed "$seed" --out "$dir/b" --force >"$dir/b.json" 2>"$dir/b.log"

@@ -15,6 +15,7 @@ seeds=("$@"); [ ${#seeds[@]} -eq 0 ] && seeds=(1)
 mkdir -p "$out"
 for seed in "${seeds[@]}"; do
   dir="$out/seed-$seed"
+  mkdir -p "$dir"
   start=$(date +%s)
   $learner train --env multigoal --goals 0,2 --seed "$seed" --out "$dir/a" --force >"$dir/a.json" 2>"$dir/a.log"
   $learner train --env multigoal --goals 1,2 --seed "$seed" --out "$dir/b" --force >"$dir/b.json" 2>"$dir/b.log"

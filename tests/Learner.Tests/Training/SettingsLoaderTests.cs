@@ -89,6 +89,15 @@ public sealed class SettingsLayeringTests
         Assert.Equal("multigoal", SettingsLoader.Load([]).Training.Env);
     }
 
+    [Fact]
+    public void A_variant_reaches_launch_s_learner_process_by_its_name()
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--goals", "0,2"]);
+        List<string> learnerArgs = SoftQDistributed.Learner.Cluster.TrainArguments.From(train, softQ, "out");
+        Assert.Equal("multigoal:goals=0,2", learnerArgs[learnerArgs.IndexOf("--env") + 1]);
+        Assert.Equal(train with { Out = "out" }, SettingsLoader.Load(learnerArgs).Training with { Goals = train.Goals });
+    }
+
     [Theory]
     [InlineData("goals applies to --env multigoal only, not pendulum", "--env", "pendulum", "--goals", "1")]
     [InlineData("goals: goal index 7 is out of range", "--goals", "0,7")]

@@ -39,11 +39,12 @@ public static class ComposeCommand
 
     /// <summary>
     /// Runs <c>compose</c> on its arguments as the learner's other commands run: a command-line error is one line on
-    /// standard error and exit code 2, and the command's own exceptions reach the caller's handler.
+    /// standard error and exit code 2, and the command's own exceptions reach the caller's handler. Under a root
+    /// command, which brings <c>--help</c>.
     /// </summary>
     public static int Run(IReadOnlyList<string> args)
     {
-        ParseResult parse = Create().Parse([.. args]);
+        ParseResult parse = new RootCommand { Create() }.Parse(["compose", .. args]);
         if (parse.Errors.Count > 0) throw new SettingsException(parse.Errors[0].Message);
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Net;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -10,46 +12,52 @@ namespace SoftQDistributed.Actors;
 /// </summary>
 public sealed record ActorNodeSettings
 {
-    public string Env { get; init; } = "multigoal";
+    [Description("Environment name from the registry (the learner's), kept in its registered spelling (MultiGoal → multigoal).")]
+    public string Env { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "multigoal";
 
-    /// <summary>Environments stepped in lockstep, one batched policy forward per step.</summary>
+    [Description("Environments stepped in lockstep, one batched policy forward per step.")]
     public int Envs { get; init; } = 1;
 
+    [Description("This node's number: its metrics label and, with --seed, its noise seed.")]
     public int NodeId { get; init; }
 
+    [Description("Run seed: each node's noise and environments are seeded from it and --node-id.")]
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>Address the probes listen on.</summary>
+    [Description("Address the probes listen on.")]
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>HTTP/1.1 port for /healthz and /readyz; 0 picks a free one (printed on stdout).</summary>
+    [Description("HTTP/1.1 port for /healthz and /readyz; 0 picks a free one (printed on stdout).")]
     public int HttpPort { get; init; }
 
-    /// <summary>GEMM for the policy forward: auto, openblas or managed.</summary>
+    [Description("GEMM for the policy forward: auto, openblas or managed.")]
     public string Backend { get; init; } = "auto";
 
-    /// <summary>Rows per insert sent to a shard.</summary>
+    [Description("Rows per insert sent to a shard.")]
     public int SendBatch { get; init; } = 64;
 
-    /// <summary>A partly filled batch older than this is sent anyway, so a slow actor's data does not wait.</summary>
+    [Switch("--flush-ms")]
+    [Description("Milliseconds after which a partly filled batch is sent anyway, so a slow actor's data does not wait.")]
     public int FlushMilliseconds { get; init; } = 20;
 
-    /// <summary>Transitions held until a shard acknowledges them; stepping blocks beyond (back-pressure).</summary>
+    [Description("Transitions held until a shard acknowledges them; stepping blocks beyond (back-pressure).")]
     public int MaxBuffered { get; init; } = 100_000;
 
-    /// <summary>Batches a shard may have from this node unacknowledged (the credit that keeps a shard from being overrun).</summary>
+    [Description("Batches a shard may have from this node unacknowledged (the credit that keeps a shard from being overrun).")]
     public int WindowPerShard { get; init; } = 8;
 
-    /// <summary>A shard that leaves an acknowledgement outstanding this long gets no new batches until it answers.</summary>
+    [Description("Milliseconds: a shard that leaves an acknowledgement outstanding this long gets no new batches until it answers.")]
+    [Switch("--slow-shard-ms")]
     public int SlowShardMilliseconds { get; init; } = 1000;
 
-    /// <summary>Batches unacknowledged this long are sent to another shard (the first may then store them twice).</summary>
+    [Description("Seconds: batches unacknowledged this long are sent to another shard (the first may then store them twice).")]
     public double ResendSeconds { get; init; } = 20;
 
-    /// <summary>Seconds between reports to the learner; the pace follows the reports, so keep this short.</summary>
+    [Description("Seconds between reports to the learner; the pace follows the reports, so keep this short.")]
+    [Switch("--report-interval")]
     public double ReportIntervalSeconds { get; init; } = 0.1;
 
-    /// <summary>How long SIGTERM waits for the buffered transitions to reach the shards before counting them dropped.</summary>
+    [Description("Seconds SIGTERM waits for the buffered transitions to reach the shards before counting them dropped.")]
     public double StopFlushSeconds { get; init; } = 30;
 
     /// <summary>The noise and environment seed of this node: distinct per node, reproducible from --seed.</summary>

@@ -1,31 +1,36 @@
+using System.CommandLine;
 using SoftQDistributed.ReplayService;
 using SoftQDistributed.ReplayService.Extensions;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Hosting;
 
-// One replay shard: settings from appsettings.json < SOFTQ__* environment variables < command line.
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddEnvironmentVariables("SOFTQ__");
-builder.Configuration.AddCommandLine(args, ReplayShardExtensions.SwitchMappings);
-ShardSettings settings;
-ClusterSettings cluster;
-try
-{
-    settings = builder.Configuration.ReadShardSettings();
-    cluster = builder.Configuration.ReadClusterSettings();
-}
-catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-{
-    // A person mistyped a setting: say which, in one line, not with a stack trace.
-    await Console.Error.WriteLineAsync($"error: {ex.Message}");
-    return 2;
-}
-builder.AddReplayShard(settings, cluster);
+// One replay shard. Settings, lowest first: the defaults, appsettings.json next to the program, appsettings.json in
+// the working directory, SOFTQ__* environment variables, the command line. --help starts nothing.
+var options = new SettingOptions(ReplayShardExtensions.Settings);
+var root = new RootCommand("A replay shard: a member of the cluster (role replay) that stores transitions, serves samples and snapshots them. " +
+                           "Every option is also a key in appsettings.json and an environment variable (SOFTQ__Shard__Capacity for --capacity); see docs/settings.md.");
+options.AddTo(root);
+root.SetAction((parse, _) => RunAsync(options.Given(parse)));
+// A person mistyped a setting (a bad value, one that does not convert, a port in use): one line, exit code 2.
+return await CommandLineProgram.RunAsync(root, args, e => e is ArgumentException or InvalidOperationException or IOException);
 
-var app = builder.Build();
-app.MapReplayShard();
-await app.StartAsync();
+static async Task<int> RunAsync(IReadOnlyDictionary<string, string> commandLine)
+{
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddWorkingDirectorySettings();
+    builder.Configuration.AddEnvironmentVariables("SOFTQ__");
+    builder.Configuration.AddInMemoryCollection(commandLine!);
+    UnknownKeys.Refuse(builder.Configuration, ReplayShardExtensions.Settings);
+    ShardSettings settings = builder.Configuration.ReadShardSettings();
+    ClusterSettings cluster = builder.Configuration.ReadClusterSettings();
+    builder.AddReplayShard(settings, cluster);
 
-Console.WriteLine($"replay shard listening on {app.ListeningAddresses()}");
-await app.WaitForShutdownAsync();
-return Environment.ExitCode; // 2 when start-up found a snapshot of another shape
+    var app = builder.Build();
+    app.MapReplayShard();
+    await app.StartAsync();
+
+    Console.WriteLine($"replay shard listening on {app.ListeningAddresses()}");
+    await app.WaitForShutdownAsync();
+    return Environment.ExitCode; // 2 when start-up found a snapshot of another shape
+}

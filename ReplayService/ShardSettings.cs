@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using SoftQDistributed.Shared.CommandLine;
+
 namespace SoftQDistributed.ReplayService;
 
 /// <summary>
@@ -8,51 +11,65 @@ namespace SoftQDistributed.ReplayService;
 /// </summary>
 public sealed record ShardSettings
 {
-    /// <summary>Address to listen on (0.0.0.0 in a container).</summary>
+    [Description("Address to listen on (0.0.0.0 in a container).")]
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>gRPC port (HTTP/2; h2c, or TLS with a certificate). 0 picks a free port and prints it.</summary>
+    [Description("gRPC port (HTTP/2; h2c, or TLS with a certificate). 0 picks a free port and prints it.")]
     public int Port { get; set; } = 50051;
 
-    /// <summary>HTTP/1.1 port for /healthz, /readyz and /metrics; null serves them on the gRPC port only.</summary>
+    [Description("HTTP/1.1 port for /healthz, /readyz and /metrics; unset serves them on the gRPC port only.")]
     public int? HttpPort { get; set; }
 
+    [Description("This shard's number: its snapshot folder, metrics label and cluster identity.")]
     public int ShardId { get; set; }
 
-    /// <summary>Where snapshots live; one folder per shard.</summary>
+    [Description("Where snapshots live; one folder per shard.")]
     public string DataDir { get; set; } = "replay-data";
 
+    [Description("Observation width of the stored transitions (the environment's).")]
     public int ObsDim { get; set; } = 17;
+
+    [Description("Action width of the stored transitions (the environment's).")]
     public int ActDim { get; set; } = 6;
+
+    [Description("Transitions this shard holds; the oldest are replaced beyond.")]
     public int Capacity { get; set; } = 1_000_000;
 
+    [Description("Transitions stored before sampling is allowed.")]
+    [Switch("--min-size")]
     public int MinSizeToSample { get; set; } = 1;
 
-    /// <summary>Samples-per-insert ratio; unset leaves sampling free of inserts.</summary>
+    [Description("Samples-per-insert ratio; unset leaves sampling free of inserts.")]
     public double? SamplesPerInsert { get; set; }
 
+    [Description("Slack of the samples-per-insert rate limiter, in samples.")]
     public double ErrorBuffer { get; set; } = 1_000;
 
-    /// <summary>Priority exponent α; unset samples uniformly.</summary>
+    [Description("Priority exponent α; unset samples uniformly.")]
     public double? PriorityExponent { get; set; }
 
+    [Description("Seed of the sampling.")]
     public ulong Seed { get; set; } = 1;
 
-    /// <summary>Largest batch one sample request may ask for.</summary>
+    [Description("Largest batch one sample request may ask for.")]
     public int MaxSampleSize { get; set; } = 65_536;
 
-    /// <summary>Largest request message accepted (RESOURCE_EXHAUSTED beyond).</summary>
+    [Description("Largest request message accepted (RESOURCE_EXHAUSTED beyond).")]
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Seconds between periodic snapshots; 0 snapshots only on shutdown and on request.</summary>
+    [Description("Seconds between periodic snapshots; 0 snapshots only on shutdown and on request.")]
+    [Switch("--snapshot-interval")]
     public double SnapshotIntervalSeconds { get; set; } = 300;
 
-    /// <summary>Complete snapshots kept: the newest and the ones before it, for fallback.</summary>
+    [Description("Complete snapshots kept: the newest and the ones before it, for fallback.")]
     public int KeepSnapshots { get; set; } = 2;
 
-    /// <summary>PKCS#12 certificate for TLS; unset serves h2c.</summary>
+    [Description("PKCS#12 certificate for TLS; unset serves h2c.")]
+    [Switch("--tls-cert")]
     public string? TlsCertificate { get; set; }
 
+    [Description("Password of the --tls-cert file.")]
+    [Switch("--tls-cert-password")]
     public string? TlsCertificatePassword { get; set; }
 
     public void Validate()

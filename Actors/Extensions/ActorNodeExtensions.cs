@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using SoftQDistributed.Actors.Cluster;
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Telemetry;
 
@@ -13,25 +14,8 @@ namespace SoftQDistributed.Actors.Extensions;
 /// <summary>Registration of an actor node: settings, clients, the background tasks, and the health routes.</summary>
 public static class ActorNodeExtensions
 {
-    /// <summary>Command-line switches for the settings people set most.</summary>
-    public static readonly IDictionary<string, string> SwitchMappings = ClusterSwitches.With(new Dictionary<string, string>
-    {
-        ["--env"] = "Actor:Env",
-        ["--envs"] = "Actor:Envs",
-        ["--node-id"] = "Actor:NodeId",
-        ["--seed"] = "Actor:Seed",
-        ["--host"] = "Actor:Host",
-        ["--http-port"] = "Actor:HttpPort",
-        ["--backend"] = "Actor:Backend",
-        ["--send-batch"] = "Actor:SendBatch",
-        ["--flush-ms"] = "Actor:FlushMilliseconds",
-        ["--max-buffered"] = "Actor:MaxBuffered",
-        ["--report-interval"] = "Actor:ReportIntervalSeconds",
-        ["--stop-flush-seconds"] = "Actor:StopFlushSeconds",
-        ["--window-per-shard"] = "Actor:WindowPerShard",
-        ["--slow-shard-ms"] = "Actor:SlowShardMilliseconds",
-        ["--resend-seconds"] = "Actor:ResendSeconds",
-    });
+    /// <summary>Every setting of an actor node: its own and how it joins the cluster.</summary>
+    public static readonly IReadOnlyList<Setting> Settings = [.. Setting.Of<ActorNodeSettings>("Actor"), .. ClusterSwitches.Settings];
 
     /// <summary>
     /// The "Actor" settings, checked. Throws <see cref="ArgumentException"/> for a bad value, or

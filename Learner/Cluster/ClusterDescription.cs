@@ -11,7 +11,11 @@ public sealed record ClusterMember(
     [property: JsonPropertyName("rpc_url")] string? RpcUrl,
     [property: JsonPropertyName("http_url")] string HttpUrl,
     [property: JsonPropertyName("akka_address")] string AkkaAddress,
-    [property: JsonPropertyName("restarts")] int Restarts);
+    [property: JsonPropertyName("restarts")] int Restarts)
+{
+    /// <summary>The addresses as cluster.json holds them, for launch's log ("rpc http://…, http http://…, akka.tcp://…").</summary>
+    public string Addresses() => RpcUrl is null ? $"http {HttpUrl}, {AkkaAddress}" : $"rpc {RpcUrl}, http {HttpUrl}, {AkkaAddress}";
+}
 
 /// <summary>
 /// <c>DIR/cluster.json</c>: every process launch started, with its current pid and addresses. Rewritten

@@ -22,10 +22,17 @@ public sealed record DistributedSummary(
     [property: JsonPropertyName("child_restarts")] int ChildRestarts,
     [property: JsonPropertyName("wall_seconds")] double WallSeconds)
 {
-    /// <summary>The learner's summary.json with this object added as <c>distributed</c>, as one line.</summary>
+    /// <summary>The learner's own rates and wall time: over the learner process's life, not the run's; its own summary.json keeps them.</summary>
+    private static readonly string[] LearnerProcessFigures = ["wall_seconds", "updates_per_second", "env_steps_per_second"];
+
+    /// <summary>
+    /// The learner's summary.json with this object added as <c>distributed</c>, as one line. The learner's own rates
+    /// are left out, so that the run's env steps/s, updates/s and wall time are one figure each, launch's.
+    /// </summary>
     public string AddTo(string learnerSummaryJson)
     {
         JsonObject summary = JsonNode.Parse(learnerSummaryJson)?.AsObject() ?? throw new InvalidDataException("the learner's summary.json is empty");
+        foreach (string figure in LearnerProcessFigures) summary.Remove(figure);
         summary["distributed"] = System.Text.Json.JsonSerializer.SerializeToNode(this);
         return summary.ToJsonString();
     }

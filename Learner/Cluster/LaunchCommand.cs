@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using System.Net.Http.Json;
 using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.CommandLine;
 
 namespace SoftQDistributed.Learner.Cluster;
 
@@ -16,10 +18,20 @@ namespace SoftQDistributed.Learner.Cluster;
 /// </summary>
 public static class LaunchCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        (LaunchSettings launch, List<string> trainArgs) = LaunchSettings.Parse(args);
-        (TrainingSettings training, SoftQSettings softQ) = SettingsLoader.Load(trainArgs);
+        var settings = new SettingOptions([.. SettingsLoader.LaunchSettings, .. SettingsLoader.TrainSettings]);
+        var command = new Command("launch", "A whole cluster on 127.0.0.1 (replay shards, the learner, actor nodes as processes), supervised until the learner is done; " +
+                                            "standard output's last line is summary.json.");
+        settings.AddTo(command);
+        command.SetAction((parse, _) => RunAsync(settings.Given(parse)));
+        return command;
+    }
+
+    /// <param name="commandLine">Configuration keys and values given on the command line.</param>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> commandLine)
+    {
+        (LaunchSettings launch, TrainingSettings training, SoftQSettings softQ) = SettingsLoader.LoadLaunch(commandLine);
         string directory = Path.GetFullPath(training.Out);
         string bin = AppContext.BaseDirectory;
         foreach (string dll in new[] { ClusterPlan.ShardDll, ClusterPlan.LearnerDll, ClusterPlan.ActorDll })
@@ -112,7 +124,7 @@ public static class LaunchCommand
                     string rates = previous is { } p && now > p.Seconds
                         ? $"{(status.EnvSteps - Math.Min(status.EnvSteps, p.EnvSteps)) / (now - p.Seconds):F0} env steps/s, {(status.Updates - Math.Min(status.Updates, p.Updates)) / (now - p.Seconds):F0} updates/s"
                         : $"{status.UpdatesPerSecond:F0} updates/s";
-                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | shards {status.ReplayShards} | return {status.RecentMeanReturn:F1} | late samples {status.LateSamples} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
+                    log.WriteLine($"launch: env steps {status.EnvSteps}/{budget} | updates {status.Updates} | {rates} | version {status.PolicyVersion} | lag {status.MeanPolicyLagVersions:F1} | actors {status.ActorsReporting} | shards {status.ReplayShards}{(status.RecentMeanReturn is { } recent ? $" | return {recent:F1}" : "")} | late samples {status.LateSamples} | dropped {status.TransitionsDropped} | restarts {cluster.Restarts} | {now:F0} s");
                     previous = (now, status.Updates, status.EnvSteps);
                 }
             }

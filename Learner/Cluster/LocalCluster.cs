@@ -74,7 +74,9 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         SupervisedChild[] children = [.. group];
         await Task.WhenAll(children.Select(c => c.StartAsync(cancellationToken)));
-        _log.WriteLine($"started {string.Join(", ", children.Select(c => $"{c.Spec.Name} (pid {c.Pid}, {c.Spec.RpcUrl?.ToString() ?? c.Spec.HttpUrl.ToString()})"))}");
+        // The addresses as cluster.json holds them, so a URL from the log and one from the file are the same text.
+        foreach ((SupervisedChild child, ClusterMember member) in children.Zip(ClusterDescription.Describe(children)))
+            _log.WriteLine($"started {child.Spec.Name} (pid {member.Pid}): {member.Addresses()}");
     }
 
     private void WriteDescription()

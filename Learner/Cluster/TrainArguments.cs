@@ -1,6 +1,5 @@
-using System.Collections;
-using System.Globalization;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Shared.CommandLine;
 
 namespace SoftQDistributed.Learner.Cluster;
 
@@ -14,26 +13,15 @@ public static class TrainArguments
     public static List<string> From(TrainingSettings training, SoftQSettings softQ, string outDirectory)
     {
         var arguments = new List<string>();
-        foreach ((string name, string key) in SettingsLoader.Switches())
+        foreach (Setting setting in SettingsLoader.TrainSettings)
         {
-            string[] parts = key.Split(':');
-            object settings = parts[0] == "Train" ? training : softQ;
-            object? value = settings.GetType().GetProperty(parts[1])?.GetValue(settings);
+            object settings = setting.Section == "Train" ? training : softQ;
+            object? value = settings.GetType().GetProperty(setting.Name)?.GetValue(settings);
             if (value is null) continue;
-            if (name == "--out") value = outDirectory;
-            arguments.Add(name);
-            arguments.Add(Format(value));
+            if (setting.Key == "Train:Out") value = outDirectory;
+            arguments.Add(setting.Switch);
+            arguments.Add(Setting.Format(value));
         }
         return arguments;
     }
-
-    private static string Format(object value) => value switch
-    {
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        string s => s,
-        IEnumerable list => string.Join(",", list.Cast<object>().Select(Format)),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SoftQDistributed.Learner.Settings;
 
 namespace SoftQDistributed.Learner.Composition;
 
@@ -35,17 +34,5 @@ public static class ComposeCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Runs <c>compose</c> on its arguments as the learner's other commands run: a command-line error is one line on
-    /// standard error and exit code 2, and the command's own exceptions reach the caller's handler. Under a root
-    /// command, which brings <c>--help</c>.
-    /// </summary>
-    public static int Run(IReadOnlyList<string> args)
-    {
-        ParseResult parse = new RootCommand { Create() }.Parse(["compose", .. args]);
-        if (parse.Errors.Count > 0) throw new SettingsException(parse.Errors[0].Message);
-        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }

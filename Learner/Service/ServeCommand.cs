@@ -1,9 +1,11 @@
+using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Numerics.Gemm;
@@ -17,11 +19,19 @@ namespace SoftQDistributed.Learner.Service;
 /// </summary>
 public static class ServeCommand
 {
-    public static int Run(IReadOnlyList<string> args) => RunAsync(args).GetAwaiter().GetResult();
-
-    private static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        ServeConfiguration configuration = SettingsLoader.LoadServe(args);
+        var settings = new SettingOptions([.. SettingsLoader.TrainSettings, .. SettingsLoader.ServeSettings]);
+        var command = new Command("serve", "The learner as a cluster member: trains from the replay shards and publishes the policy to the actor nodes until SIGTERM.");
+        settings.AddTo(command);
+        command.SetAction((parse, _) => RunAsync(settings.Given(parse)));
+        return command;
+    }
+
+    /// <param name="commandLine">Configuration keys and values given on the command line.</param>
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string> commandLine)
+    {
+        ServeConfiguration configuration = SettingsLoader.LoadServe(commandLine);
         TrainingSettings train = configuration.Training;
         SoftQSettings softQ = configuration.SoftQ;
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);

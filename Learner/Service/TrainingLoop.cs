@@ -32,6 +32,7 @@ public sealed class TrainingLoop(
     private readonly TrainingSettings _train = configuration.Training;
     private readonly ServeSettings _serve = configuration.Serve;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _resumed = counters.PublishedVersion > 0; // a fresh run has published nothing yet
     private readonly ClusterReplayProgress _progress = progress;
     private long _updates = learner.Update.Updates;
     private long _startUpdates = learner.Update.Updates;
@@ -240,7 +241,8 @@ public sealed class TrainingLoop(
             ServeCheckpoint.Save(_train.Out, learner, counters, _train, configuration.SoftQ);
         }
         _updatesPerSecond = UpdatesPerSecond;
-        RunSummary summary = FinalReport.Write(_train, metrics.Epochs, learner, Math.Max(counters.EnvSteps, _progress.EnvSteps), gemm, _clock, Log);
+        RunSummary summary = FinalReport.Write(_train, metrics.Epochs, learner, Math.Max(counters.EnvSteps, _progress.EnvSteps), gemm,
+            () => _clock.Elapsed.TotalSeconds, _resumed, Log);
         Log($"done: {summary.ToJson()}");
     }
 
@@ -260,7 +262,7 @@ public sealed class TrainingLoop(
     {
         ActorSummary actors = reports.Summary();
         Log($"env steps {envSteps}/{_train.EnvSteps} | updates {learner.Update.Updates} | {(seconds > 0 ? updates / seconds : 0):F0} updates/s | version {counters.PublishedVersion} " +
-            $"| return {actors.RecentMeanReturn:F1} | lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {sampler.Timeouts} late samples | {actors.ActorsReporting} actor node(s)");
+            $"{(double.IsNaN(actors.RecentMeanReturn) ? "" : $"| return {actors.RecentMeanReturn:F1} ")}| lag {actors.MeanPolicyLagVersions:F1} | sample wait {prefetcher.WaitSeconds:F1} s | {sampler.Timeouts} late samples | {actors.ActorsReporting} actor node(s)");
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"learner: {message}");

@@ -65,6 +65,10 @@ public static class EnvironmentDefaults
         ["Train:EvalEpisodes"] = "10",
     };
 
+    /// <summary>The environments whose default for <paramref name="key"/> is not <paramref name="otherwise"/>, with theirs ("multigoal 64, ant 300").</summary>
+    public static string Differing(string key, string otherwise) =>
+        string.Join(", ", Defaults.Where(d => d.Value.TryGetValue(key, out string? value) && value != otherwise).Select(d => $"{d.Key} {d.Value[key]}"));
+
     /// <summary>The defaults for <paramref name="env"/> (a variant shares its environment's) as configuration keys (empty for an environment without any).</summary>
     public static IReadOnlyDictionary<string, string> For(string env) =>
         Defaults.TryGetValue(Shared.Environments.EnvironmentRegistry.BaseName(env), out var values) ? values : new Dictionary<string, string>();

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Net;
 
 namespace SoftQDistributed.Learner.Settings;
@@ -10,34 +11,34 @@ namespace SoftQDistributed.Learner.Settings;
 /// </summary>
 public sealed record ServeSettings
 {
-    /// <summary>Address the HTTP endpoints listen on (0.0.0.0 in a container).</summary>
+    [Description("Address the HTTP endpoints listen on (0.0.0.0 in a container).")]
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>HTTP/1.1 port for /status, /metrics, /healthz and /readyz; 0 picks a free one.</summary>
+    [Description("HTTP/1.1 port for /status, /metrics, /healthz and /readyz; 0 picks a free one.")]
     public int HttpPort { get; init; } = 8060;
 
-    /// <summary>Publish the sampling network to the actor nodes every this many updates.</summary>
+    [Description("Publish the sampling network to the actor nodes every this many updates.")]
     public int PublishInterval { get; init; } = 20;
 
-    /// <summary>Env steps (all actors together) the actors may run ahead of updates / train-steps-per-env-step.</summary>
+    [Description("Env steps (all actors together) the actors may run ahead of updates / train-steps-per-env-step.")]
     public int StepsAhead { get; init; } = 1000;
 
-    /// <summary>Milliseconds between pace messages to the actor nodes.</summary>
+    [Description("Milliseconds between pace messages to the actor nodes.")]
     public int PaceInterval { get; init; } = 50;
 
-    /// <summary>Minibatches fetched ahead of the update that runs now.</summary>
+    [Description("Minibatches fetched ahead of the update that runs now.")]
     public int PrefetchDepth { get; init; } = 4;
 
-    /// <summary>Sample requests in flight at once.</summary>
+    [Description("Sample requests in flight at once.")]
     public int PrefetchWorkers { get; init; } = 4;
 
-    /// <summary>Deadline of each sample request, in milliseconds: a shard that misses it is skipped for a second.</summary>
+    [Description("Deadline of each sample request, in milliseconds: a shard that misses it is skipped for a second.")]
     public int SampleDeadline { get; init; } = 500;
 
-    /// <summary>How often the shards' totals (env steps) are asked, in milliseconds; never per update.</summary>
+    [Description("How often the shards' totals (env steps) are asked, in milliseconds; never per update.")]
     public int InfoInterval { get; init; } = 100;
 
-    /// <summary>Seconds between progress lines on standard error.</summary>
+    [Description("Seconds between progress lines on standard error.")]
     public float LogInterval { get; init; } = 5f;
 
     public void Validate()

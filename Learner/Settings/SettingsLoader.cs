@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using SoftQDistributed.Learner.Cluster;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Replay;
 
 namespace SoftQDistributed.Learner.Settings;
@@ -11,34 +13,42 @@ namespace SoftQDistributed.Learner.Settings;
 /// Loads settings the ASP.NET Core way, lowest first: the records' defaults, per-environment defaults,
 /// appsettings.json (current directory), environment variables (<c>SOFTQ__Train__EnvSteps</c>), the command
 /// line (<c>--env-steps 5000</c>). Sections: <c>Train</c> (<see cref="TrainingSettings"/>) and <c>SoftQ</c>
-/// (<see cref="SoftQSettings"/>); <c>serve</c> also reads <c>Serve</c> (<see cref="ServeSettings"/>) and <c>Cluster</c>.
-/// Unknown switches and malformed values are <see cref="SettingsException"/>s.
+/// (<see cref="SoftQSettings"/>); <c>serve</c> also reads <c>Serve</c> (<see cref="ServeSettings"/>) and <c>Cluster</c>,
+/// <c>launch</c> also <c>Launch</c> (<see cref="LaunchSettings"/>). A key none of them has in one of these sections, a
+/// malformed value or one out of range is a <see cref="SettingsException"/>.
 /// </summary>
-public static partial class SettingsLoader
+public static class SettingsLoader
 {
-    private static readonly (string Section, Type Type)[] Sections = [("Train", typeof(TrainingSettings)), ("SoftQ", typeof(SoftQSettings))];
-    private static readonly (string Section, Type Type)[] ServeSections = [("Serve", typeof(ServeSettings))];
+    /// <summary>Every setting of <c>train</c> (and so of <c>serve</c> and <c>launch</c>), with the per-environment defaults in its default.</summary>
+    public static readonly IReadOnlyList<Setting> TrainSettings =
+        [.. Setting.Of<TrainingSettings>("Train").Concat(Setting.Of<SoftQSettings>("SoftQ")).Select(WithEnvironmentDefaults)];
 
-    /// <summary>Keys of the true/false settings: their switch may stand alone, <c>--force</c> meaning <c>--force true</c>.</summary>
-    private static readonly HashSet<string> FlagKeys =
-        [.. Sections.Concat(ServeSections).SelectMany(s => Settable(s.Type).Where(p => p.PropertyType == typeof(bool)).Select(p => $"{s.Section}:{p.Name}"))];
+    /// <summary>The settings only <c>serve</c> takes: the service's and how it joins the cluster (as every role).</summary>
+    public static readonly IReadOnlyList<Setting> ServeSettings = [.. Setting.Of<ServeSettings>("Serve"), .. ClusterSwitches.Settings];
 
-    /// <summary>Serve switches that are not a property's kebab-case name: how the learner joins the cluster (as every role).</summary>
-    private static readonly IReadOnlyDictionary<string, string> ServeAliases = ClusterSwitches.Mappings;
+    /// <summary>The settings only <c>launch</c> takes: the cluster's shape and how it is run.</summary>
+    public static readonly IReadOnlyList<Setting> LaunchSettings = Setting.Of<LaunchSettings>("Launch");
 
+    /// <summary><paramref name="args"/> read as <c>train</c> reads its command line.</summary>
+    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory = null) =>
+        Load(Parse(args, TrainSettings), directory);
+
+    /// <param name="commandLine">Configuration keys and values given on the command line.</param>
     /// <param name="directory">Where appsettings.json is looked for; the current directory by default.</param>
-    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory = null)
+    public static (TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyDictionary<string, string> commandLine, string? directory = null)
     {
-        (_, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, Switches());
+        (_, TrainingSettings training, SoftQSettings softQ) = LoadTraining(commandLine, directory);
         return (training, softQ);
     }
 
+    /// <summary><paramref name="args"/> read as <c>serve</c> reads its command line.</summary>
+    public static ServeConfiguration LoadServe(IReadOnlyList<string> args, string? directory = null) =>
+        LoadServe(Parse(args, [.. TrainSettings, .. ServeSettings]), directory);
+
     /// <summary>The settings of <c>serve</c>: every <c>train</c> setting, the <c>Serve</c> and the <c>Cluster</c> sections.</summary>
-    public static ServeConfiguration LoadServe(IReadOnlyList<string> args, string? directory = null)
+    public static ServeConfiguration LoadServe(IReadOnlyDictionary<string, string> commandLine, string? directory = null)
     {
-        var known = new Dictionary<string, string>(Switches(), StringComparer.Ordinal);
-        foreach ((string name, string key) in ServeSwitches()) known[name] = key;
-        (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = Load(args, directory, known);
+        (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = LoadTraining(commandLine, directory);
         var serve = Bind(configuration.GetSection("Serve"), new ServeSettings());
         serve.Validate();
         try
@@ -51,6 +61,16 @@ public static partial class SettingsLoader
         {
             throw new SettingsException(e.Message);
         }
+    }
+
+    /// <summary>The settings of <c>launch</c>: its own (<c>Launch</c> section) and every <c>train</c> setting.</summary>
+    public static (LaunchSettings Launch, TrainingSettings Training, SoftQSettings SoftQ) LoadLaunch(IReadOnlyDictionary<string, string> commandLine,
+        string? directory = null)
+    {
+        (IConfiguration configuration, TrainingSettings training, SoftQSettings softQ) = LoadTraining(commandLine, directory);
+        var launch = Bind(configuration.GetSection("Launch"), new LaunchSettings());
+        launch.Validate();
+        return (launch, training, softQ);
     }
 
     /// <summary>The shards' gRPC-edge token (Auth:Token), or null; a shipped placeholder is a <see cref="SettingsException"/>.</summary>
@@ -66,11 +86,10 @@ public static partial class SettingsLoader
         }
     }
 
-    private static (IConfiguration Configuration, TrainingSettings Training, SoftQSettings SoftQ) Load(IReadOnlyList<string> args, string? directory,
-        IReadOnlyDictionary<string, string> known)
+    private static (IConfiguration Configuration, TrainingSettings Training, SoftQSettings SoftQ) LoadTraining(IReadOnlyDictionary<string, string> commandLine,
+        string? directory)
     {
-        Dictionary<string, string> commandLine = ParseCommandLine(args, known);
-        string settingsFile = Path.Combine(directory ?? Directory.GetCurrentDirectory(), "appsettings.json");
+        string settingsFile = Path.Combine(directory ?? Directory.GetCurrentDirectory(), WorkingDirectorySettings.FileName);
         IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), settingsFile, commandLine);
         string env = withoutDefaults["Train:Env"] ?? new TrainingSettings().Env;
         IConfiguration configuration = Build(EnvironmentDefaults.For(env), settingsFile, commandLine);
@@ -82,79 +101,80 @@ public static partial class SettingsLoader
         return (configuration, training, softQ);
     }
 
-    /// <summary>Every switch of <c>train</c> (and so of <c>serve</c>), with the configuration key it sets.</summary>
-    public static IReadOnlyDictionary<string, string> Switches() => SwitchesOf(Sections, new Dictionary<string, string>());
-
-    /// <summary>The switches only <c>serve</c> takes, beyond every <c>train</c> switch.</summary>
-    public static IReadOnlyDictionary<string, string> ServeSwitches() => SwitchesOf(ServeSections, ServeAliases);
-
-    private static SortedDictionary<string, string> SwitchesOf((string Section, Type Type)[] sections, IReadOnlyDictionary<string, string> aliases)
+    /// <summary>Switches parsed as the command does (the same options), for callers that hold a list of them.</summary>
+    private static Dictionary<string, string> Parse(IReadOnlyList<string> args, IReadOnlyList<Setting> settings)
     {
-        var switches = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach ((string section, Type type) in sections)
-            foreach (PropertyInfo property in Settable(type))
-                switches["--" + Kebab(property.Name)] = $"{section}:{property.Name}";
-        foreach ((string name, string key) in aliases) switches[name] = key;
-        return switches;
+        var options = new SettingOptions(settings);
+        var command = new RootCommand();
+        options.AddTo(command);
+        ParseResult parse = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Errors.Count > 0) throw new SettingsException(ParseErrors.Describe(parse));
+        return options.Given(parse);
     }
 
-    private static IConfiguration Build(IReadOnlyDictionary<string, string> defaults, string settingsFile, Dictionary<string, string> commandLine) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(defaults!)
-            .AddJsonFile(settingsFile, optional: true)
-            .AddEnvironmentVariables("SOFTQ__")
-            .AddInMemoryCollection(commandLine!)
-            .Build();
-
-    private static Dictionary<string, string> ParseCommandLine(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> known)
+    /// <summary>The layers, checked for keys no setting has in the learner's sections (a typo in appsettings.json is not ignored).</summary>
+    private static IConfigurationRoot Build(IReadOnlyDictionary<string, string> defaults, string settingsFile, IReadOnlyDictionary<string, string> commandLine)
     {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < args.Count; i++)
+        try
         {
-            string arg = args[i];
-            int equals = arg.IndexOf('=');
-            string name = equals > 0 ? arg[..equals] : arg;
-            if (!known.TryGetValue(name, out string? key))
-                throw new SettingsException($"unknown switch '{name}'; known: {string.Join(" ", known.Keys)}");
-            bool valueFollows = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
-            if (equals > 0) values[key] = arg[(equals + 1)..];
-            else if (valueFollows) values[key] = args[++i];
-            else if (FlagKeys.Contains(key)) values[key] = "true";
-            else throw new SettingsException($"switch {arg} needs a value");
+            IConfigurationRoot configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(defaults!)
+                .AddJsonFile(settingsFile, optional: true)
+                .AddEnvironmentVariables("SOFTQ__")
+                .AddInMemoryCollection(commandLine!)
+                .Build();
+            UnknownKeys.Refuse(configuration, [.. TrainSettings, .. ServeSettings, .. LaunchSettings]);
+            return configuration;
         }
-        return values;
+        catch (InvalidDataException e)
+        {
+            throw new SettingsException(CommandLineProgram.OneLine(e));
+        }
+    }
+
+    private static Setting WithEnvironmentDefaults(Setting setting)
+    {
+        string differing = EnvironmentDefaults.Differing(setting.Key, setting.Default);
+        return differing.Length == 0 ? setting : setting with { Default = $"{setting.Default}; {differing}" };
     }
 
     private static T Bind<T>(IConfigurationSection section, T settings) where T : notnull
     {
-        foreach (PropertyInfo property in Settable(typeof(T)))
+        foreach (PropertyInfo property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             string? raw = section[property.Name];
             if (raw is null) continue;
+            string name = $"{section.Path}:{property.Name}";
+            string shown = $"--{Switch(name)} ({name}) = '{raw}'";
             try
             {
                 property.SetValue(settings, Convert(raw, property.PropertyType));
             }
             catch (FormatException)
             {
-                throw new SettingsException($"setting --{Kebab(property.Name)} ({section.Path}:{property.Name}) = '{raw}' is not {Describe(property.PropertyType)}");
+                throw new SettingsException($"setting {shown} is not {Describe(property.PropertyType)}");
             }
             catch (OverflowException)
             {
-                throw new SettingsException($"setting --{Kebab(property.Name)} ({section.Path}:{property.Name}) = '{raw}' is out of range");
+                throw new SettingsException($"setting {shown} is out of range");
             }
         }
         return settings;
     }
 
+    private static string Switch(string key) =>
+        TrainSettings.Concat(ServeSettings).Concat(LaunchSettings).First(s => s.Key == key).Switch.TrimStart('-');
+
     private static object Convert(string raw, Type type)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
+        type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return raw;
         if (type == typeof(int)) return int.Parse(raw, NumberStyles.Integer, invariant);
         if (type == typeof(long)) return long.Parse(raw, NumberStyles.Integer, invariant);
         if (type == typeof(ulong)) return ulong.Parse(raw, NumberStyles.Integer, invariant);
         if (type == typeof(float)) return float.Parse(raw, NumberStyles.Float, invariant);
+        if (type == typeof(double)) return double.Parse(raw, NumberStyles.Float, invariant);
         if (type == typeof(bool)) return bool.Parse(raw);
         if (type == typeof(IReadOnlyList<int>))
             return raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -162,17 +182,11 @@ public static partial class SettingsLoader
         throw new InvalidOperationException($"settings of type {type.Name} are not supported");
     }
 
-    private static string Describe(Type type) =>
-        type == typeof(IReadOnlyList<int>) ? "a comma-separated list of integers"
-        : type == typeof(float) ? "a number"
-        : type == typeof(bool) ? "true or false"
-        : "an integer";
-
-    private static IEnumerable<PropertyInfo> Settable(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);
-
-    private static string Kebab(string name) => KebabBoundary().Replace(name, "$1-$2").ToLowerInvariant();
-
-    [GeneratedRegex("([a-z0-9])([A-Z])")]
-    private static partial Regex KebabBoundary();
+    private static string Describe(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        Type t when t == typeof(IReadOnlyList<int>) => "a comma-separated list of integers",
+        Type t when t == typeof(float) || t == typeof(double) => "a number",
+        Type t when t == typeof(bool) => "true or false",
+        _ => "an integer",
+    };
 }

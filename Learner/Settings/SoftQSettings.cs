@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace SoftQDistributed.Learner.Settings;
 
 /// <summary>
@@ -6,32 +8,34 @@ namespace SoftQDistributed.Learner.Settings;
 /// </summary>
 public sealed record SoftQSettings
 {
-    /// <summary>1/alpha: the reference fixes the temperature at 1 and scales rewards instead.</summary>
+    [Description("1/alpha: the reference fixes the temperature at 1 and scales rewards instead.")]
     public float RewardScale { get; init; } = 1f;
 
-    /// <summary>gamma.</summary>
+    [Description("Discount factor gamma.")]
     public float Discount { get; init; } = 0.99f;
 
-    /// <summary>K_v: uniform actions per next state for the soft value's importance-sampled estimate (shared across the batch).</summary>
+    [Description("K_v: uniform actions per next state for the soft value's importance-sampled estimate (shared across the batch).")]
     public int ValueParticles { get; init; } = 16;
 
-    /// <summary>K: particles per state for the SVGD step; the first K − ⌊K/2⌋ are fixed, the rest updated.</summary>
+    [Description("K: particles per state for the SVGD step; the first K − ⌊K/2⌋ are fixed, the rest updated.")]
     public int SvgdParticles { get; init; } = 16;
 
+    [Description("Adam learning rate of the soft Q-network.")]
     public float QLearningRate { get; init; } = 3e-4f;
 
+    [Description("Adam learning rate of the sampling network (amortized SVGD).")]
     public float PolicyLearningRate { get; init; } = 3e-4f;
 
-    /// <summary>Hard copy of Q into its target every this many updates (the reference: 1000 env steps at one update per step).</summary>
+    [Description("Hard copy of Q into its target every this many updates (the reference: 1000 env steps at one update per step).")]
     public int TargetUpdateInterval { get; init; } = 1000;
 
-    /// <summary>When positive, Polyak-average the target every update with this tau instead of hard copies.</summary>
+    [Description("When positive, Polyak-average the target every update with this tau instead of hard copies.")]
     public float TargetTau { get; init; }
 
-    /// <summary>Hidden layer widths of both networks.</summary>
+    [Description("Hidden layer widths of both networks.")]
     public IReadOnlyList<int> Hidden { get; init; } = [128, 128];
 
-    /// <summary>Floor of the RBF kernel's bandwidth (the reference's h_min).</summary>
+    [Description("Floor of the RBF kernel's bandwidth (the reference's h_min).")]
     public float KernelMinBandwidth { get; init; } = 1e-3f;
 
     /// <summary>Number of fixed SVGD particles: K − ⌊K/2⌋.</summary>

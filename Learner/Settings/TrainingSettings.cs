@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
+using SoftQDistributed.Shared.Environments;
 
 namespace SoftQDistributed.Learner.Settings;
 
@@ -9,66 +11,64 @@ namespace SoftQDistributed.Learner.Settings;
 /// </summary>
 public sealed record TrainingSettings
 {
-    /// <summary>Environment name from the registry.</summary>
-    public string Env { get; init; } = "multigoal";
+    [Description("Environment name from the registry, kept in its registered spelling (MultiGoal → multigoal).")]
+    public string Env { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "multigoal";
 
-    /// <summary>
-    /// MultiGoal only: the goals that cost, reward and end an episode, as indices into (5,0), (−5,0), (0,5), (0,−5);
-    /// empty: all four. The loader folds it into <see cref="Env"/> (<c>--goals 0,2</c> trains <c>multigoal:goals=0,2</c>),
-    /// the one name that actors, checkpoints and evaluations see.
-    /// </summary>
+    [Description("MultiGoal only: the goals kept, as indices into (5,0), (-5,0), (0,5), (0,-5), e.g. 0,2; empty: all four. Trains multigoal:goals=0,2.")]
+    // The loader folds it into Env (--goals 0,2 trains multigoal:goals=0,2), the one name that actors, checkpoints and evaluations see.
     [JsonIgnore]
     public IReadOnlyList<int> Goals { get; init; } = [];
 
+    [Description("Seed of the networks' initialisation, the exploration noise and the environments.")]
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>Output directory: metrics.csv, summary.json, plots and checkpoints.</summary>
+    [Description("Output directory: metrics.csv, summary.json, plots and checkpoints.")]
     public string Out { get; init; } = "runs/latest";
 
-    /// <summary>Training budget in environment steps (all actors together).</summary>
+    [Description("Training budget in environment steps (all actors together).")]
     public long EnvSteps { get; init; } = 30_000;
 
-    /// <summary>Episodes of the final evaluation.</summary>
+    [Description("Episodes of the final evaluation.")]
     public int EvalEpisodes { get; init; } = 100;
 
-    /// <summary>Environment steps per epoch: one metrics.csv row and a short evaluation each.</summary>
+    [Description("Environment steps per epoch: one metrics.csv row and a short evaluation each.")]
     public int EpochLength { get; init; } = 1000;
 
-    /// <summary>Evaluation episodes at the end of every epoch (the reference: 10).</summary>
+    [Description("Evaluation episodes at the end of every epoch (the reference: 10).")]
     public int EvalEpisodesPerEpoch { get; init; } = 10;
 
-    /// <summary>Updates per environment step (the reference: 1).</summary>
+    [Description("Updates per environment step (the reference: 1).")]
     public int TrainStepsPerEnvStep { get; init; } = 1;
 
-    /// <summary>Actor worker threads, each with its own environments and copy of the sampling network.</summary>
+    [Description("Actor worker threads, each with its own environments and copy of the sampling network.")]
     public int ActorThreads { get; init; } = 1;
 
-    /// <summary>Environments per actor worker, stepped in lockstep with one batched forward pass.</summary>
+    [Description("Environments per actor worker, stepped in lockstep with one batched forward pass.")]
     public int EnvsPerActor { get; init; } = 1;
 
-    /// <summary>Actors copy the learner's sampling network every this many updates.</summary>
+    [Description("Actors copy the learner's sampling network every this many updates.")]
     public int PolicySyncInterval { get; init; } = 1;
 
+    [Description("Transitions per update (minibatch size).")]
     public int BatchSize { get; init; } = 128;
 
+    [Description("Transitions the replay holds; the oldest are replaced beyond.")]
     public int ReplayCapacity { get; init; } = 1_000_000;
 
-    /// <summary>Transitions in the replay before training starts.</summary>
+    [Description("Transitions in the replay before training starts.")]
     public int MinReplaySize { get; init; } = 1000;
 
-    /// <summary>Write checkpoint.safetensors every this many environment steps (0: only at the end and on SIGINT/SIGTERM).</summary>
+    [Description("Write checkpoint.safetensors every this many environment steps (0: only at the end and on SIGINT/SIGTERM).")]
     public long CheckpointInterval { get; init; } = 10_000;
 
-    /// <summary>Update backend: auto, openblas or managed (ours, on that GEMM) or torch (a plugin); see <see cref="UpdateBackend"/>.</summary>
+    [Description("Update backend: auto, openblas or managed (ours, on that GEMM), or torch (a plugin).")]
     public string Backend { get; init; } = "auto";
 
-    /// <summary>Threads of the update step (minibatch partitions).</summary>
+    [Description("Threads of the update step (minibatch partitions).")]
     public int Threads { get; init; } = 2;
 
-    /// <summary>
-    /// <c>train</c> may write into an --out that already holds a run, replacing it (<c>--force</c> alone means true).
-    /// A choice of this command, not of the run: checkpoints do not keep it.
-    /// </summary>
+    // A choice of this command, not of the run: checkpoints do not keep it.
+    [Description("Write into an --out that already holds a run, replacing it (--force alone means true).")]
     [JsonIgnore]
     public bool Force { get; init; }
 

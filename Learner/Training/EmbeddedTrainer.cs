@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.Checkpoints;
@@ -28,10 +27,17 @@ public sealed class EmbeddedTrainer : IDisposable
     private readonly ActorWorker[] _actors;
     private readonly ParallelPartitions _actorThreads;
     private readonly Action<int> _stepActor;
-    private readonly List<(float Return, int Length)> _episodes = [];
+    private readonly List<(float Return, int Length)> _finished = [];
+    private readonly RunClock _wallClock = new(), _sampleClock = new(), _trainClock = new(), _evalClock = new();
     private long _episodeCount;
     private int _epoch;
     private long _nextEpochEnd;
+
+    // The epoch in progress: a stop mid-epoch checkpoints these too, so that the resumed run finishes the epoch
+    // with the same statistics as a straight run.
+    private UpdateStatistics _epochStats = new();
+    private long _epochStartUpdates;
+    private double _epochStartTrainSeconds;
 
     /// <param name="gemm">The actors' and evaluations' GEMM, and the update's on our backend.</param>
     /// <param name="plugin">The update's gradients where given (the torch backend, <see cref="UpdateBackend.Plugin"/>); otherwise ours.</param>
@@ -55,6 +61,7 @@ public sealed class EmbeddedTrainer : IDisposable
         _actorThreads = new ParallelPartitions(train.ActorThreads, "actor");
         _stepActor = i => _actors[i].Step(_gemm);
         _nextEpochEnd = train.EpochLength;
+        _wallClock.Start();
     }
 
     /// <summary>Networks, update step, optimiser states: what the learner service holds too.</summary>
@@ -62,69 +69,83 @@ public sealed class EmbeddedTrainer : IDisposable
 
     public SoftQNetworks Networks => _nets;
 
+    /// <summary>The GEMM of the actors' and evaluations' forward passes, and of the update on our backend.</summary>
+    public IGemm Gemm => _gemm;
+
     public SoftQUpdate Update => _update;
 
     public long EnvSteps { get; private set; }
 
+    /// <summary>The update statistics of the epoch in progress.</summary>
+    public UpdateStatistics EpochStatistics => _epochStats;
+
+    /// <summary>Seconds since this run started, over every process that trained it (a resume continues the count).</summary>
+    public double WallSeconds => _wallClock.Seconds;
+
+    /// <summary>Seconds spent in updates, over every process that trained the run.</summary>
+    public double TrainSeconds => _trainClock.Seconds;
+
+    /// <summary>Whether this run continues from a checkpoint (<see cref="ReadState"/>).</summary>
+    public bool Resumed { get; private set; }
+
     /// <summary>
-    /// Trains to the budget, calling <paramref name="onEpoch"/> after each epoch's evaluation. A cancelled
-    /// <paramref name="stop"/> ends the run between iterations, where the state is whole and can be checkpointed.
+    /// Trains to the budget, calling <paramref name="onEpoch"/> after each epoch's evaluation and
+    /// <paramref name="onIteration"/> after every iteration. A cancelled <paramref name="stop"/> ends the run between
+    /// iterations, where the state is whole and can be checkpointed: a straight run passes through the same state.
     /// </summary>
-    public void Run(Action<EpochMetrics> onEpoch, CancellationToken stop = default)
+    public void Run(Action<EpochMetrics> onEpoch, CancellationToken stop = default, Action? onIteration = null)
     {
         int stepsPerIteration = _actors.Length * _train.EnvsPerActor;
-        var sampleClock = new Stopwatch();
-        var trainClock = new Stopwatch();
-        var evalClock = new Stopwatch();
-        var epochStats = new UpdateStatistics();
-        long epochStartUpdates = _update.Updates;
-        double epochStartTrainSeconds = 0;
-
         while (EnvSteps < _train.EnvSteps && !stop.IsCancellationRequested)
         {
-            sampleClock.Start();
+            _sampleClock.Start();
             _actorThreads.Run(_stepActor);
             foreach (ActorWorker actor in _actors)
             {
                 _replay.AddBatch(actor.Transitions);
-                actor.TakeFinished(_episodes);
+                actor.TakeFinished(_finished);
             }
-            sampleClock.Stop();
+            _episodeCount += _finished.Count;
+            _finished.Clear();
+            _sampleClock.Stop();
             EnvSteps += stepsPerIteration;
 
             if (_replay.Count >= _train.MinReplaySize)
             {
-                trainClock.Start();
+                _trainClock.Start();
                 for (int i = 0; i < stepsPerIteration * _train.TrainStepsPerEnvStep; i++)
                 {
                     _replay.SampleUniform(_sampleRng, _batch);
-                    epochStats.Add(_update.Update(_batch));
+                    _epochStats.Add(_update.Update(_batch));
                     if (_update.Updates % _train.PolicySyncInterval == 0)
                         foreach (ActorWorker actor in _actors) actor.SyncPolicy(_nets.Policy);
                 }
-                trainClock.Stop();
+                _trainClock.Stop();
             }
 
             while (EnvSteps >= _nextEpochEnd || EnvSteps >= _train.EnvSteps)
             {
-                evalClock.Start();
-                EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch);
-                evalClock.Stop();
-                _episodeCount += _episodes.Count;
-                double trainSeconds = trainClock.Elapsed.TotalSeconds;
-                long epochUpdates = _update.Updates - epochStartUpdates;
-                onEpoch(EpochMetrics.From(_epoch, EnvSteps, _update, _episodeCount, eval, epochStats, _replay.Count, _train.BatchSize,
-                    trainSeconds, sampleClock.Elapsed.TotalSeconds, evalClock.Elapsed.TotalSeconds,
-                    trainSeconds > epochStartTrainSeconds ? epochUpdates / (trainSeconds - epochStartTrainSeconds) : 0));
-                _episodes.Clear();
-                epochStats = new UpdateStatistics();
-                epochStartUpdates = _update.Updates;
-                epochStartTrainSeconds = trainSeconds;
-                _epoch++;
-                _nextEpochEnd += _train.EpochLength;
-                if (EnvSteps >= _train.EnvSteps) return;
+                EndEpoch(onEpoch);
+                if (EnvSteps >= _train.EnvSteps) break;
             }
+            onIteration?.Invoke();
         }
+    }
+
+    private void EndEpoch(Action<EpochMetrics> onEpoch)
+    {
+        _evalClock.Start();
+        EvaluationResult eval = Evaluator.Epoch(_train, _nets.Policy, _gemm, _epoch);
+        _evalClock.Stop();
+        double trainSeconds = _trainClock.Seconds, epochTrainSeconds = trainSeconds - _epochStartTrainSeconds;
+        onEpoch(EpochMetrics.From(_epoch, EnvSteps, _update, _episodeCount, eval, _epochStats, _replay.Count, _train.BatchSize,
+            trainSeconds, _sampleClock.Seconds, _evalClock.Seconds,
+            epochTrainSeconds > 0 ? (_update.Updates - _epochStartUpdates) / epochTrainSeconds : 0));
+        _epochStats = new UpdateStatistics();
+        _epochStartUpdates = _update.Updates;
+        _epochStartTrainSeconds = trainSeconds;
+        _epoch++;
+        _nextEpochEnd += _train.EpochLength;
     }
 
     /// <summary>Everything that decides how training continues, for an exact resume.</summary>
@@ -140,6 +161,9 @@ public sealed class EmbeddedTrainer : IDisposable
         writer.Add("replay_terminals", _replay.TerminalStorage[..rows]);
         writer.Add("replay_total_added", [_replay.TotalAdded]);
         for (int i = 0; i < _actors.Length; i++) _actors[i].WriteState(writer, $"actor{i}_");
+        writer.Add("epoch_statistics", _epochStats.ToArray());
+        writer.Add("epoch_start_updates", [_epochStartUpdates]);
+        writer.Add("run_seconds", [_wallClock.Seconds, _sampleClock.Seconds, _trainClock.Seconds, _evalClock.Seconds, _epochStartTrainSeconds]);
     }
 
     /// <summary>Restores a state written by <see cref="WriteState"/> for the same settings.</summary>
@@ -153,6 +177,22 @@ public sealed class EmbeddedTrainer : IDisposable
             file.ReadFloat32("replay_next_observations"), file.ReadFloat32("replay_terminals"));
         _replay.RestorePosition(totalAdded);
         for (int i = 0; i < _actors.Length; i++) _actors[i].ReadState(file, $"actor{i}_");
+        ReadRunProgress(file);
+        Resumed = true;
+    }
+
+    /// <summary>
+    /// The epoch in progress and the run's clocks. Checkpoints written before these were kept hold neither: their
+    /// epoch restarts its statistics and their clocks start from zero, as resumes did then.
+    /// </summary>
+    private void ReadRunProgress(SafetensorsFile file)
+    {
+        _epochStats = file.Contains("epoch_statistics") ? UpdateStatistics.From(file.ReadFloat64("epoch_statistics")) : new UpdateStatistics();
+        _epochStartUpdates = file.Contains("epoch_start_updates") ? file.ReadInt64("epoch_start_updates")[0] : _update.Updates;
+        if (!file.Contains("run_seconds")) return;
+        double[] seconds = file.ReadFloat64("run_seconds");
+        (_wallClock.EarlierSeconds, _sampleClock.EarlierSeconds, _trainClock.EarlierSeconds, _evalClock.EarlierSeconds, _epochStartTrainSeconds) =
+            (seconds[0], seconds[1], seconds[2], seconds[3], seconds[4]);
     }
 
     public void Dispose()

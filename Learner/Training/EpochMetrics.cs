@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SoftQDistributed.Learner.Training;
 
-/// <summary>One epoch's row of metrics.csv: the reference's metrics plus throughput.</summary>
+/// <summary>
+/// One epoch's row of metrics.csv: the reference's metrics plus throughput. A figure without a value (Q statistics
+/// of an epoch before the first update, returns when no evaluation episode ran) is an empty field, not NaN.
+/// </summary>
 public sealed record EpochMetrics(
     int Epoch, long EnvSteps, long Updates, long Episodes,
     double ReturnAverage, double ReturnMin, double ReturnMax, double ReturnStd, double EpisodeLength,
@@ -30,7 +33,7 @@ public sealed record EpochMetrics(
         string[] f = line.Split(',');
         if (f.Length != 21) throw new FormatException($"metrics row has {f.Length} fields, expected 21");
         CultureInfo c = CultureInfo.InvariantCulture;
-        double D(int i) => double.Parse(f[i], c);
+        double D(int i) => f[i].Length == 0 ? double.NaN : double.Parse(f[i], c);
         long L(int i) => long.Parse(f[i], c);
         return new EpochMetrics((int)L(0), L(1), L(2), L(3), D(4), D(5), D(6), D(7), D(8), D(9), D(10), D(11), D(12), D(13),
             (int)L(14), L(15), D(16), D(17), D(18), D(19), L(20));
@@ -49,6 +52,7 @@ public sealed record EpochMetrics(
             if (line.Length > 0) line.Append(',');
             line.Append(value switch
             {
+                double d when double.IsNaN(d) => "", // no value yet (no update, no evaluation episode): an empty field
                 double d => d.ToString("G6", CultureInfo.InvariantCulture),
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Checkpoints;
@@ -7,27 +8,26 @@ using SoftQDistributed.Shared.Numerics.Gemm;
 
 namespace SoftQDistributed.Learner.Training;
 
-/// <summary><c>evaluate --checkpoint DIR --episodes N [--seed S]</c>: rolls out a saved policy; prints the eval JSON last.</summary>
+/// <summary><c>evaluate --checkpoint DIR [--episodes N] [--seed S]</c>: rolls out a saved policy; prints the eval JSON last.</summary>
 public static class EvaluateCommand
 {
-    public static int Run(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        string? checkpointPath = null;
-        int episodes = 100;
-        ulong seed = 0;
-        for (int i = 0; i < args.Count; i++)
+        var checkpoint = new Option<string>("--checkpoint")
         {
-            string name = args[i];
-            string value = i + 1 < args.Count ? args[++i] : throw new SettingsException($"switch {name} needs a value");
-            switch (name)
-            {
-                case "--checkpoint": checkpointPath = value; break;
-                case "--episodes": episodes = ParseInt(name, value); break;
-                case "--seed": seed = (ulong)ParseInt(name, value); break;
-                default: throw new SettingsException($"unknown switch '{name}'; known: --checkpoint --episodes --seed");
-            }
-        }
-        if (checkpointPath is null) throw new SettingsException("evaluate needs --checkpoint DIR (a run directory or a .safetensors file)");
+            Description = "A run directory (its policy.safetensors, else checkpoint.safetensors) or a .safetensors file.",
+            HelpName = "dir|file",
+            Required = true,
+        };
+        var episodes = new Option<int>("--episodes") { Description = "Evaluation episodes.", HelpName = "int", DefaultValueFactory = _ => 100 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the episodes; 0: the run's seed + 20000.", HelpName = "int", DefaultValueFactory = _ => 0 };
+        var command = new Command("evaluate", "Rolls out a saved policy; standard output's last line is the evaluation as JSON.") { checkpoint, episodes, seed };
+        command.SetAction(parse => Run(parse.GetRequiredValue(checkpoint), parse.GetValue(episodes), parse.GetValue(seed)));
+        return command;
+    }
+
+    public static int Run(string checkpointPath, int episodes, ulong seed)
+    {
         if (episodes < 1) throw new SettingsException($"--episodes must be at least 1, got {episodes}");
 
         string fileName = Directory.Exists(checkpointPath) && File.Exists(Path.Combine(checkpointPath, TrainingCheckpoint.PolicyFileName))
@@ -42,8 +42,4 @@ public static class EvaluateCommand
         Console.WriteLine(JsonSerializer.Serialize(new { env = train.Env, checkpoint = file.Source, eval }));
         return 0;
     }
-
-    private static int ParseInt(string name, string value) =>
-        int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int parsed)
-            ? parsed : throw new SettingsException($"{name} = '{value}' is not an integer");
 }

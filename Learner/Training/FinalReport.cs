@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -9,17 +8,21 @@ public static class FinalReport
 {
     public const string SummaryFileName = "summary.json";
 
-    /// <summary>Evaluates, draws the plots, writes summary.json and returns it; <paramref name="clock"/> measures the run's wall time.</summary>
+    /// <summary>
+    /// Evaluates, draws the plots, writes summary.json and returns it. <paramref name="wallSeconds"/> gives the run's
+    /// wall time so far, read after the final evaluation; the rates in the summary are over it, so a resumed run's
+    /// count its earlier processes' time too.
+    /// </summary>
     public static RunSummary Write(TrainingSettings train, IReadOnlyList<EpochMetrics> epochs, LearnerState learner, long envSteps,
-        IGemm gemm, Stopwatch clock, Action<string> log)
+        IGemm gemm, Func<double> wallSeconds, bool resumed, Action<string> log)
     {
         EvaluationResult eval = Evaluator.Final(train, learner.Networks.Policy, gemm);
-        double wall = clock.Elapsed.TotalSeconds;
+        double wall = wallSeconds();
         foreach (string plot in RunPlots.Write(train.Out, train.Env, epochs, eval, learner.Networks, gemm, train.Seed + 30_000))
             log($"wrote {plot}");
         SoftQUpdate update = learner.Update;
         var summary = new RunSummary(train.Env, train.Seed, envSteps, update.Updates, update.SkippedUpdates,
-            Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1), update.Backend, eval);
+            Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1), resumed, update.Backend, eval);
         File.WriteAllText(Path.Combine(train.Out, SummaryFileName), summary.ToJson() + Environment.NewLine);
         return summary;
     }

@@ -16,8 +16,11 @@ public static class TrainingCheckpoint
     public const string PolicyFileName = "policy.safetensors";
     public const string FormatVersion = "1";
 
+    /// <summary>Metadata key: the GEMM an embedded run's forward passes and updates ran on (<c>openblas</c> or <c>managed</c>).</summary>
+    public const string GemmKey = "gemm";
+
     public static void Save(string directory, EmbeddedTrainer trainer, TrainingSettings train, SoftQSettings softQ) =>
-        Save(directory, trainer.Networks, trainer.WriteState, train, softQ);
+        Save(directory, trainer.Networks, trainer.WriteState, train, softQ, new Dictionary<string, string> { [GemmKey] = trainer.Gemm.Name });
 
     /// <summary>
     /// Writes both files, each atomically (a temporary file renamed over the old one). <paramref name="writeState"/>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SoftQDistributed.ReplayService.Cluster;
 using SoftQDistributed.ReplayService.Grpc;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.CommandLine;
 using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.Shared.Replay;
@@ -14,30 +15,8 @@ namespace SoftQDistributed.ReplayService.Extensions;
 /// <summary>Registration of a replay shard: settings, Kestrel endpoints, services, and the gRPC and health routes.</summary>
 public static class ReplayShardExtensions
 {
-    /// <summary>Command-line switches for the settings people set most.</summary>
-    public static readonly IDictionary<string, string> SwitchMappings = ClusterSwitches.With(new Dictionary<string, string>
-    {
-        ["--host"] = "Shard:Host",
-        ["--port"] = "Shard:Port",
-        ["--http-port"] = "Shard:HttpPort",
-        ["--shard-id"] = "Shard:ShardId",
-        ["--data-dir"] = "Shard:DataDir",
-        ["--obs-dim"] = "Shard:ObsDim",
-        ["--act-dim"] = "Shard:ActDim",
-        ["--capacity"] = "Shard:Capacity",
-        ["--min-size"] = "Shard:MinSizeToSample",
-        ["--samples-per-insert"] = "Shard:SamplesPerInsert",
-        ["--error-buffer"] = "Shard:ErrorBuffer",
-        ["--priority-exponent"] = "Shard:PriorityExponent",
-        ["--seed"] = "Shard:Seed",
-        ["--max-sample-size"] = "Shard:MaxSampleSize",
-        ["--max-message-bytes"] = "Shard:MaxMessageBytes",
-        ["--snapshot-interval"] = "Shard:SnapshotIntervalSeconds",
-        ["--keep-snapshots"] = "Shard:KeepSnapshots",
-        ["--tls-cert"] = "Shard:TlsCertificate",
-        ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
-        ["--auth-token"] = "Auth:Token",
-    });
+    /// <summary>Every setting of a shard: its own, the token of its gRPC edge and how it joins the cluster.</summary>
+    public static readonly IReadOnlyList<Setting> Settings = [.. Setting.Of<ShardSettings>("Shard"), ReplayAuthToken.Setting, .. ClusterSwitches.Settings];
 
     /// <summary>
     /// The "Shard" settings, checked. Throws <see cref="ArgumentException"/> for a bad value, or

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Net;
+using SoftQDistributed.Shared.CommandLine;
 
 namespace SoftQDistributed.Shared.Cluster;
 
@@ -12,39 +14,45 @@ public sealed record ClusterSettings
     /// <summary>The ActorSystem name of the whole cluster (part of every member's address).</summary>
     public const string SystemName = "softq";
 
-    /// <summary>Address remoting binds to (0.0.0.0 in a container).</summary>
+    [Description("Address remoting binds to (0.0.0.0 in a container).")]
+    [Switch("--cluster-host")]
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>Remoting port; 0 picks a free one. Seeds need a fixed port.</summary>
+    [Description("Remoting port; 0 picks a free one. Seeds need a fixed port.")]
+    [Switch("--cluster-port")]
     public int Port { get; set; }
 
-    /// <summary>The host name other members reach this one by (a pod's DNS name or IP); unset: <see cref="Host"/>.</summary>
+    [Description("The host name other members reach this one by (a pod's DNS name or IP); unset: --cluster-host.")]
     public string? PublicHost { get; set; }
 
-    /// <summary>Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port (akka.ssl.tcp with TLS). Empty: this node forms a cluster of its own.</summary>
+    [Description("Seed nodes, comma-separated, as host:port or akka.tcp://softq@host:port (akka.ssl.tcp with TLS). Empty: this node forms a cluster of its own.")]
     public string Seeds { get; set; } = "";
 
-    /// <summary>Largest message remoting carries, set alike on every node (a parameter broadcast or a sample must fit).</summary>
+    [Description("Largest message remoting carries, set alike on every node (a parameter broadcast or a sample must fit).")]
     public int FrameBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Heartbeats may pause this long (GC, a busy core) before a member is marked unreachable.</summary>
+    [Description("Seconds heartbeats may pause (GC, a busy core) before a member is marked unreachable.")]
+    [Switch("--heartbeat-pause")]
     public double HeartbeatPauseSeconds { get; set; } = 6;
 
-    /// <summary>
-    /// Gossip and leader actions run this often: a joining member is Up, and a leaving one gone, after a few rounds.
-    /// Akka's 1 s suits large clusters; launch's handful of members on loopback uses 0.25 s.
-    /// </summary>
+    // Akka's 1 s suits large clusters; launch's handful of members on loopback uses 0.25 s.
+    [Description("Seconds between gossip and leader actions: a joining member is Up, and a leaving one gone, after a few rounds.")]
+    [Switch("--gossip-interval")]
     public double GossipIntervalSeconds { get; set; } = 1;
 
-    /// <summary>Split-brain resolver (keep-majority) counts members of this role only; empty counts every member.</summary>
+    [Description("Split-brain resolver (keep-majority) counts members of this role only; empty counts every member.")]
     public string SplitBrainRole { get; set; } = "replay";
 
-    /// <summary>The resolver acts after membership has been stable this long.</summary>
+    [Description("Seconds of stable membership before the split-brain resolver acts.")]
+    [Switch("--stable-after")]
     public double StableAfterSeconds { get; set; } = 20;
 
-    /// <summary>PKCS#12 certificate for Akka.Remote TLS with mutual authentication; unset: plain TCP.</summary>
+    [Description("PKCS#12 certificate for Akka.Remote TLS with mutual authentication; unset: plain TCP.")]
+    [Switch("--cluster-tls-cert")]
     public string? TlsCertificate { get; set; }
 
+    [Description("Password of the --cluster-tls-cert file.")]
+    [Switch("--cluster-tls-cert-password")]
     public string? TlsCertificatePassword { get; set; }
 
     /// <summary>The host name in this member's address.</summary>

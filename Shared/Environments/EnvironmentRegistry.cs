@@ -38,6 +38,16 @@ public sealed class EnvironmentRegistry
 
     public bool Contains(string name) => _specs.ContainsKey(BaseName(name));
 
+    /// <summary>
+    /// The registered spelling of <paramref name="name"/> (<c>MultiGoal</c> → <c>multigoal</c>, options kept:
+    /// <c>MultiGoal:goals=0,2</c> → <c>multigoal:goals=0,2</c>); an unknown name as given.
+    /// </summary>
+    public string Canonical(string name)
+    {
+        string[] parts = name.Split(':', 2);
+        return _specs.TryGetValue(parts[0], out EnvironmentSpec? spec) ? spec.Name + (parts.Length == 2 ? ":" + parts[1] : "") : name;
+    }
+
     /// <summary>The registered name in <paramref name="name"/>, without its options: <c>multigoal</c> of <c>multigoal:goals=0,2</c>.</summary>
     public static string BaseName(string name) => name.Split(':', 2)[0];
 

@@ -22,6 +22,8 @@ public sealed class LaunchTests
         Assert.Equal(["shard", "shard", "learner", "actor", "actor", "actor"], members.Select(m => m.Role));
         Assert.All(members, m => Assert.StartsWith("akka.tcp://", m.AkkaAddress, StringComparison.Ordinal));
         Assert.Equal(members.Count, members.Select(m => m.AkkaAddress).Distinct().Count());
+        // Each start line shows the addresses cluster.json holds, as the same text.
+        Assert.All(members, m => Assert.Contains($"started {m.Role}-{m.Index} (pid {m.Pid}): {m.Addresses()}", launch.Stderr));
 
         (int exitCode, JsonObject? summary) = await launch.WaitForExitAsync(Run);
 

@@ -10,6 +10,7 @@ namespace SoftQDistributed.TestSupport;
 /// </summary>
 internal abstract partial class ChildProcess : IAsyncDisposable
 {
+    private const int Sigint = 2;
     private const int Sigterm = 15;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitLimit = TimeSpan.FromSeconds(60);
@@ -140,6 +141,12 @@ internal abstract partial class ChildProcess : IAsyncDisposable
     public static void Terminate(int pid)
     {
         if (SendSignal(pid, Sigterm) != 0) throw new InvalidOperationException($"kill -TERM {pid} failed");
+    }
+
+    /// <summary>SIGINT (Ctrl-C) to any process by id.</summary>
+    public static void Interrupt(int pid)
+    {
+        if (SendSignal(pid, Sigint) != 0) throw new InvalidOperationException($"kill -INT {pid} failed");
     }
 
     /// <summary>kill -9 of any process by id.</summary>

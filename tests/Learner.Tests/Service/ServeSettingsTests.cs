@@ -59,17 +59,19 @@ public sealed class ServeSettingsTests
     [Fact]
     public void Train_refuses_serve_switches_and_the_listing_names_them_apart()
     {
-        Assert.Contains("unknown switch '--publish-interval'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--publish-interval", "3"])).Message);
-        Assert.Contains("unknown switch '--seeds'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seeds", "127.0.0.1:1"])).Message);
-        Assert.DoesNotContain("--seeds", SettingsLoader.Switches().Keys);
-        Assert.Equal("Cluster:Seeds", SettingsLoader.ServeSwitches()["--seeds"]);
-        Assert.Equal("Cluster:TlsCertificate", SettingsLoader.ServeSwitches()["--cluster-tls-cert"]);
-        Assert.Equal("Serve:StepsAhead", SettingsLoader.ServeSwitches()["--steps-ahead"]);
-        Assert.Empty(SettingsLoader.ServeSwitches().Keys.Intersect(SettingsLoader.Switches().Keys));
+        Assert.Contains("unknown option '--publish-interval'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--publish-interval", "3"])).Message);
+        Assert.Contains("unknown option '--seeds'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seeds", "127.0.0.1:1"])).Message);
+        Dictionary<string, string> train = SettingsLoader.TrainSettings.ToDictionary(s => s.Switch, s => s.Key);
+        Dictionary<string, string> serve = SettingsLoader.ServeSettings.ToDictionary(s => s.Switch, s => s.Key);
+        Assert.DoesNotContain("--seeds", train.Keys);
+        Assert.Equal("Cluster:Seeds", serve["--seeds"]);
+        Assert.Equal("Cluster:TlsCertificate", serve["--cluster-tls-cert"]);
+        Assert.Equal("Serve:StepsAhead", serve["--steps-ahead"]);
+        Assert.Empty(serve.Keys.Intersect(train.Keys));
         // The gRPC-era switches are gone: the learner finds the shards through the cluster.
-        Assert.DoesNotContain("--replay", SettingsLoader.ServeSwitches().Keys);
-        Assert.DoesNotContain("--port", SettingsLoader.ServeSwitches().Keys);
-        Assert.DoesNotContain("--tls-cert", SettingsLoader.ServeSwitches().Keys);
+        Assert.DoesNotContain("--replay", serve.Keys);
+        Assert.DoesNotContain("--port", serve.Keys);
+        Assert.DoesNotContain("--tls-cert", serve.Keys);
     }
 
     [Theory]
@@ -81,7 +83,7 @@ public sealed class ServeSettingsTests
     [InlineData("--cluster-port", "70000", "cluster port 70000 is outside 0..65535")]
     [InlineData("--seeds", "nowhere", "seed 'akka.tcp://softq@nowhere' is not host:port")]
     [InlineData("--cluster-tls-cert", "/nonexistent.pfx", "cluster TLS certificate '/nonexistent.pfx' does not exist")]
-    [InlineData("--replay", "http://127.0.0.1:5001", "unknown switch '--replay'")]
+    [InlineData("--replay", "http://127.0.0.1:5001", "unknown option '--replay'")]
     public void Bad_serve_settings_are_named(string name, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => SettingsLoader.LoadServe([name, value]));

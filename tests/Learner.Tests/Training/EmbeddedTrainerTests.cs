@@ -44,32 +44,65 @@ public sealed class EmbeddedTrainerTests
     }
 
     [Fact]
-    public void A_run_stopped_by_cancellation_resumes_exactly()
+    public void A_run_stopped_mid_epoch_by_cancellation_resumes_exactly()
     {
         var gemm = new ManagedGemm();
+        var straightEpochs = new List<EpochMetrics>();
         byte[] straight;
         using (var trainer = new EmbeddedTrainer(Small(400), SmallAgent, gemm))
         {
-            trainer.Run(_ => { });
+            trainer.Run(straightEpochs.Add);
             straight = Snapshot(trainer);
         }
 
+        var epochs = new List<EpochMetrics>();
         byte[] stopped;
         using (var stop = new CancellationTokenSource())
         using (var first = new EmbeddedTrainer(Small(400), SmallAgent, gemm))
         {
-            first.Run(epoch => { if (epoch.EnvSteps >= 150) stop.Cancel(); }, stop.Token); // as SIGTERM would
-            Assert.InRange(first.EnvSteps, 150, 399);
+            first.Run(epochs.Add, stop.Token, () => { if (first.EnvSteps == 150) stop.Cancel(); }); // as SIGINT would, halfway through epoch 1
+            Assert.Equal(150, first.EnvSteps);
             stopped = Snapshot(first);
         }
         using var resumed = new EmbeddedTrainer(Small(400), SmallAgent, gemm);
         resumed.ReadState(SafetensorsFile.Parse(stopped, "stopped"));
-        resumed.Run(_ => { });
+        Assert.True(resumed.Resumed);
+        resumed.Run(epochs.Add);
 
         SafetensorsFile a = SafetensorsFile.Parse(straight, "straight"), b = SafetensorsFile.Parse(Snapshot(resumed), "resumed");
-        Assert.Equal(a.ReadFloat32("q"), b.ReadFloat32("q"));
-        Assert.Equal(a.ReadFloat32("policy"), b.ReadFloat32("policy"));
-        Assert.Equal(a.ReadInt64("counters")[..5], b.ReadInt64("counters")[..5]);
+        foreach (string tensor in new[] { "q", "target_q", "policy", "adam_q_m", "adam_q_v", "adam_policy_m", "adam_policy_v", "replay_observations" })
+            Assert.Equal(a.ReadFloat32(tensor), b.ReadFloat32(tensor));
+        Assert.Equal(a.ReadInt64("counters"), b.ReadInt64("counters"));
+        Assert.Equal(a.ReadFloat64("epoch_statistics"), b.ReadFloat64("epoch_statistics"));
+        Assert.Equal(straightEpochs.Select(WithoutTiming), epochs.Select(WithoutTiming));
+    }
+
+    [Fact]
+    public void A_checkpoint_from_before_the_epoch_state_was_kept_still_resumes()
+    {
+        var gemm = new ManagedGemm();
+        byte[] current;
+        using (var first = new EmbeddedTrainer(Small(200), SmallAgent, gemm))
+        {
+            first.Run(_ => { });
+            current = Snapshot(first);
+        }
+        SafetensorsFile file = SafetensorsFile.Parse(current, "current");
+        var older = new SafetensorsWriter();
+        foreach (TensorInfo tensor in file.Tensors.Where(t => t.Name is not ("epoch_statistics" or "epoch_start_updates" or "run_seconds")))
+        {
+            if (tensor.DType == TensorDType.F32) older.Add(tensor.Name, file.ReadFloat32(tensor.Name));
+            else older.Add(tensor.Name, file.ReadInt64(tensor.Name));
+        }
+
+        using var resumed = new EmbeddedTrainer(Small(400), SmallAgent, gemm);
+        resumed.ReadState(SafetensorsFile.Parse(older.ToBytes(), "older"));
+        Assert.Equal(200, resumed.EnvSteps);
+        Assert.InRange(resumed.WallSeconds, 0, 60); // its clocks start afresh
+        var epochs = new List<EpochMetrics>();
+        resumed.Run(epochs.Add);
+        Assert.Equal([2, 3], epochs.Select(e => e.Epoch));
+        Assert.Equal(400, resumed.EnvSteps);
     }
 
     [Fact]
@@ -112,6 +145,8 @@ public sealed class EmbeddedTrainerTests
         Assert.True(after.GoalReachedFraction > before.GoalReachedFraction,
             $"goal fraction {before.GoalReachedFraction} before, {after.GoalReachedFraction} after");
     }
+
+    private static EpochMetrics WithoutTiming(EpochMetrics epoch) => epoch with { TrainSeconds = 0, SampleSeconds = 0, EvalSeconds = 0, UpdatesPerSecond = 0 };
 
     private static byte[] Snapshot(EmbeddedTrainer trainer)
     {

@@ -13,4 +13,15 @@ public sealed class EpochMetricsTests
         Assert.Equal(EpochMetrics.Header.Split(',').Length, epoch.ToCsv().Split(',').Length);
         Assert.Throws<FormatException>(() => EpochMetrics.Parse("1,2,3"));
     }
+
+    [Fact]
+    public void A_figure_without_a_value_is_an_empty_field_and_reads_back_as_NaN()
+    {
+        var epoch = new EpochMetrics(0, 100, 0, 3, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN,
+            double.NaN, double.NaN, double.NaN, 100, 0, 0, 0.25, 0, 0, 0);
+        string row = epoch.ToCsv();
+        Assert.DoesNotContain("NaN", row);
+        Assert.StartsWith("0,100,0,3,,,", row);
+        Assert.Equal(epoch, EpochMetrics.Parse(row));
+    }
 }

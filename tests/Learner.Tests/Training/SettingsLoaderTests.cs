@@ -32,14 +32,14 @@ public sealed class SettingsLoaderTests
     [Fact]
     public void Unknown_switches_and_missing_values_are_refused()
     {
-        Assert.Contains("unknown switch '--learning-rat'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--learning-rat", "1"])).Message);
-        Assert.Contains("needs a value", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seed"])).Message);
+        Assert.Contains("unknown option '--learning-rat'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--learning-rat", "1"])).Message);
+        Assert.Contains("Required argument missing for option: '--seed'", Assert.Throws<SettingsException>(() => SettingsLoader.Load(["--seed"])).Message);
     }
 
     [Fact]
     public void A_true_false_setting_may_stand_alone_as_a_flag()
     {
-        Assert.Equal("Train:Force", SettingsLoader.Switches()["--force"]);
+        Assert.True(SettingsLoader.TrainSettings.Single(s => s.Switch == "--force") is { Key: "Train:Force", IsFlag: true });
         Assert.False(SettingsLoader.Load([]).Training.Force);
         Assert.True(SettingsLoader.Load(["--force"]).Training.Force);
         Assert.True(SettingsLoader.Load(["--force", "--seed", "4"]).Training.Force);
@@ -107,5 +107,37 @@ public sealed class SettingsLayeringTests
     {
         Exception error = Assert.ThrowsAny<Exception>(() => SettingsLoader.Load(args)); // SettingsException, or the registry's UnknownEnvironmentException
         Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "SoftQ": { "RewardScal": 2 } }""", "unknown setting SoftQ:RewardScal in {file}; did you mean SoftQ:RewardScale?")]
+    [InlineData("""{ "Launch": { "Shard": 2 } }""", "unknown setting Launch:Shard in {file}; did you mean Launch:Shards?")]
+    [InlineData("""{ "Train": { "EnvSteps": 100, } """, "Failed to load configuration from file '{file}': Could not parse the JSON file")]
+    public void A_typo_or_a_syntax_error_in_appsettings_json_is_one_line_naming_the_file(string json, string expected)
+    {
+        using var temp = new TestDirectory();
+        string file = Path.Combine(temp.Path, "appsettings.json");
+        File.WriteAllText(file, json);
+        string message = Assert.Throws<SettingsException>(() => SettingsLoader.Load([], temp.Path)).Message;
+        Assert.StartsWith(expected.Replace("{file}", file, StringComparison.Ordinal), message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void Sections_the_learner_does_not_own_are_left_alone_and_an_unknown_environment_variable_is_named()
+    {
+        using var temp = new TestDirectory();
+        File.WriteAllText(Path.Combine(temp.Path, "appsettings.json"), """{ "Logging": { "LogLevel": { "Default": "Warning" } }, "Shard": { "Capacity": 5 } }""");
+        Assert.Equal(0.1f, SettingsLoader.Load([], temp.Path).SoftQ.RewardScale);
+        Environment.SetEnvironmentVariable("SOFTQ__Serve__PublishIntervall", "3");
+        try
+        {
+            Assert.Equal("unknown setting Serve:PublishIntervall in environment variable SOFTQ__Serve__PublishIntervall; did you mean Serve:PublishInterval?",
+                Assert.Throws<SettingsException>(() => SettingsLoader.Load([], temp.Path)).Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SOFTQ__Serve__PublishIntervall", null);
+        }
     }
 }

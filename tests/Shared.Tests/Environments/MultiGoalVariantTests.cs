@@ -67,6 +67,7 @@ public sealed class MultiGoalVariantTests
         Assert.Equal((2, 2, 30), (env.ObservationDim, env.ActionDim, env.MaxEpisodeSteps));
         Assert.Equal("multigoal", EnvironmentRegistry.BaseName("multigoal:goals=0,2"));
         Assert.True(EnvironmentRegistry.Default.Contains("multigoal:goals=1"));
+        Assert.Equal("multigoal:goals=0,2", EnvironmentRegistry.Default.Canonical("MultiGoal:goals=0,2"));
     }
 
     [Theory]

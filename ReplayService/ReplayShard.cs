@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using SoftQDistributed.ReplayService.Snapshots;
 using SoftQDistributed.ReplayService.Telemetry;
 using SoftQDistributed.Shared.Replay;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.ReplayService;
 
 /// <summary>The running shard: its table, its snapshot folder, readiness, refusals counted by reason, and its metrics.</summary>
-public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> logger) : IDisposable
+public sealed class ReplayShard(ShardSettings settings, RoleMetrics metrics, ILogger<ReplayShard> logger)
 {
     private readonly ConcurrentDictionary<string, long> _rejected = new();
     private readonly SemaphoreSlim _snapshotGate = new(1, 1);
@@ -23,7 +24,7 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
     private ReplayShardMetrics? _metrics;
 
     /// <summary>The shard's instruments (exported at /metrics).</summary>
-    public ReplayShardMetrics Metrics => LazyInitializer.EnsureInitialized(ref _metrics, () => new ReplayShardMetrics(this));
+    public ReplayShardMetrics Metrics => LazyInitializer.EnsureInitialized(ref _metrics, () => new ReplayShardMetrics(this, metrics));
 
     /// <summary>True once the newest snapshot has been restored and calls are served.</summary>
     public bool Ready => _ready;
@@ -77,8 +78,6 @@ public sealed class ReplayShard(ShardSettings settings, ILogger<ReplayShard> log
             _snapshotGate.Release();
         }
     }
-
-    public void Dispose() => _metrics?.Dispose();
 }
 
 /// <summary>What one snapshot wrote.</summary>

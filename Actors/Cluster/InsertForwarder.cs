@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Cluster.Messages;
 
@@ -12,12 +13,14 @@ namespace SoftQDistributed.Actors.Cluster;
 /// gets no new batches until it answers again (its share moves to the others at once); an unreachable one neither.
 /// Its batches in flight are sent again elsewhere when it leaves the cluster, or after <c>ResendSeconds</c>
 /// without an answer (counted as retried; a shard that was only paused may then store them twice). With no shard to
-/// send to, batches queue here and the rollout blocks at MaxBuffered.
+/// send to, batches queue here and the rollout blocks at MaxBuffered. Its credit (batches in flight, and how many it
+/// may have) goes to <see cref="ActorNodeMetrics.FlowControl"/> after every change.
 /// </summary>
 public sealed class InsertForwarder : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private readonly TransitionSender _sender;
+    private readonly ActorNodeMetrics _metrics;
     private readonly int _window;
     private readonly TimeSpan _slowAfter, _resendAfter;
     private readonly LinkedList<InsertTransitions> _queue = new();
@@ -25,9 +28,10 @@ public sealed class InsertForwarder : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _next;
 
-    public InsertForwarder(ReplayShardDirectory directory, TransitionSender sender, ActorNodeSettings settings)
+    public InsertForwarder(ReplayShardDirectory directory, TransitionSender sender, ActorNodeMetrics metrics, ActorNodeSettings settings)
     {
         _sender = sender;
+        _metrics = metrics;
         _window = settings.WindowPerShard;
         _slowAfter = TimeSpan.FromMilliseconds(settings.SlowShardMilliseconds);
         _resendAfter = TimeSpan.FromSeconds(settings.ResendSeconds);
@@ -48,8 +52,8 @@ public sealed class InsertForwarder : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ReplayShardDirectory directory, TransitionSender sender, ActorNodeSettings settings) =>
-        Akka.Actor.Props.Create(() => new InsertForwarder(directory, sender, settings));
+    public static Props Props(ReplayShardDirectory directory, TransitionSender sender, ActorNodeMetrics metrics, ActorNodeSettings settings) =>
+        Akka.Actor.Props.Create(() => new InsertForwarder(directory, sender, metrics, settings));
 
     protected override void PreStart()
     {
@@ -127,11 +131,12 @@ public sealed class InsertForwarder : ReceiveActor, IWithTimers
         while (_queue.First is { } first)
         {
             ShardLink? link = Choose();
-            if (link is null) return;
+            if (link is null) break;
             _queue.RemoveFirst();
             link.InFlight[first.Value.Sequence] = new InFlight(first.Value, DateTime.UtcNow);
             link.Actor.Tell(first.Value, Self);
         }
+        _metrics.FlowControl(_links.Values.Sum(l => l.InFlight.Count), _window * _links.Values.Count(l => l.Reachable && !l.Slow));
     }
 
     /// <summary>The eligible shard with the fewest batches in flight (ties taken in turn); null when none has credit.</summary>

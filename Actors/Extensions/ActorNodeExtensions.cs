@@ -50,7 +50,7 @@ public static class ActorNodeExtensions
             ReplayShardDirectory directory = provider.GetRequiredService<ReplayShardDirectory>();
             TransitionSender sender = provider.GetRequiredService<TransitionSender>();
             system.ActorOf(ReplayShardWatcher.Props(directory), "replay-shards");
-            sender.Attach(system.ActorOf(InsertForwarder.Props(directory, sender, settings), "insert-forwarder"));
+            sender.Attach(system.ActorOf(InsertForwarder.Props(directory, sender, provider.GetRequiredService<ActorNodeMetrics>(), settings), "insert-forwarder"));
             system.ActorOf(LearnerSubscriber.Props(provider.GetRequiredService<ParameterSubscriber>(), provider.GetRequiredService<PaceGate>()),
                 "learner-subscriber");
         }));

@@ -1,8 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 using SoftQDistributed.Shared.Replay;
+using Prometheus;
 using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.ReplayService.Grpc;
@@ -14,12 +14,12 @@ namespace SoftQDistributed.ReplayService.Grpc;
 /// <c>softq-reason</c> trailer its own refusals carry, else one named after the status. Exported as
 /// <c>softq_rpc_server_calls_total</c> (method, status) and <c>softq_rpc_unauthenticated_total</c>.
 /// </summary>
-public sealed partial class GrpcCallAccounting(RequestDelegate next, ReplayShard shard)
+public sealed partial class GrpcCallAccounting(RequestDelegate next, ReplayShard shard, RoleMetrics metrics)
 {
-    private static readonly Counter<long> ServerCalls = SoftQMeter.Shared.CreateCounter<long>("rpc.server.calls", "{call}",
-        "gRPC calls this process served, by method and final status");
+    private readonly Counter _serverCalls = metrics.Factory.CreateCounter("softq_rpc_server_calls_total",
+        "gRPC calls this process served, by method and final status", ["method", "status"]);
 
-    private static readonly Counter<long> Unauthenticated = SoftQMeter.Shared.CreateCounter<long>("rpc.unauthenticated", "{call}",
+    private readonly Counter _unauthenticated = metrics.Factory.CreateCounter("softq_rpc_unauthenticated_total",
         "gRPC calls refused with UNAUTHENTICATED (missing or wrong bearer token)");
 
     /// <summary>Canonical status names (INVALID_ARGUMENT, ...) by code, built once: no allocation per call.</summary>
@@ -37,9 +37,9 @@ public sealed partial class GrpcCallAccounting(RequestDelegate next, ReplayShard
         var statusCode = (StatusCode)code;
         // Unknown paths are kept out of the label to bound its cardinality.
         string method = statusCode == StatusCode.Unimplemented ? "unknown" : http.Request.Path.Value!.TrimStart('/');
-        ServerCalls.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("status", StatusNames[code]));
+        _serverCalls.WithLabels(method, StatusNames[code]).Inc();
         if (statusCode is StatusCode.OK or StatusCode.Cancelled) return;
-        if (statusCode == StatusCode.Unauthenticated) Unauthenticated.Add(1);
+        if (statusCode == StatusCode.Unauthenticated) _unauthenticated.Inc();
         shard.CountRejection(Header(http.Response.Headers, trailers, ReplayRefusal.ReasonTrailer) ?? FallbackReason(statusCode));
     }
 

@@ -1,78 +1,70 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 using SoftQDistributed.Shared.Replay;
 using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.ReplayService.Telemetry;
 
 /// <summary>
-/// A shard's instruments, on a meter of its own (named <see cref="SoftQMeter.Name"/>) that goes away with the shard.
-/// Sizes and counters are read from the table when scraped, so inserts and samples pay nothing for them; only
-/// snapshots record as they happen. Exported names (see <see cref="PrometheusNaming"/>): softq_replay_size,
+/// A shard's metrics on its role's registry. Sizes and counters are read from the table before each scrape, so
+/// inserts and samples pay nothing for them; only snapshots record as they happen. Series: softq_replay_size,
 /// softq_replay_capacity, softq_replay_inserted_transitions_total, softq_replay_sampled_transitions_total,
 /// softq_replay_rejected_total{reason}, softq_replay_rate_limiter_blocked_seconds_total{operation},
 /// softq_replay_snapshot_duration_seconds, softq_replay_snapshot_last_success_timestamp_seconds,
 /// softq_replay_snapshot_failures_total, softq_replay_restored_transitions.
 /// </summary>
-public sealed class ReplayShardMetrics : IDisposable
+public sealed class ReplayShardMetrics
 {
-    private readonly Meter _meter = new(SoftQMeter.Name);
-    private readonly Histogram<double> _snapshotDuration;
-    private readonly Counter<long> _snapshotFailures;
-    private long _restored;
-    private long _lastSuccessTicks; // UTC ticks; 0 until a snapshot is written or restored
+    /// <summary>Snapshots of up to a million rows take seconds to minutes.</summary>
+    private static readonly double[] SnapshotSeconds = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-    public ReplayShardMetrics(ReplayShard shard)
+    private readonly Histogram _snapshotDuration;
+    private readonly Gauge _lastSuccess;
+    private readonly Counter _snapshotFailures;
+    private readonly Gauge _restored;
+
+    public ReplayShardMetrics(ReplayShard shard, RoleMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(shard);
+        ArgumentNullException.ThrowIfNull(metrics);
         ReplayTable table = shard.Table;
-        _meter.CreateObservableGauge("replay.size", () => (long)table.Count, "{transition}", "Transitions the shard holds now");
-        _meter.CreateObservableGauge("replay.capacity", () => (long)table.Settings.Capacity, "{transition}", "Transitions the shard can hold");
-        _meter.CreateObservableCounter("replay.inserted_transitions", () => table.Info().TotalInserted, "{transition}",
-            "Transitions inserted since the shard's data began (restored with its snapshot)");
-        _meter.CreateObservableCounter("replay.sampled_transitions", () => table.Info().TotalSampled, "{transition}",
-            "Transitions sampled since the shard's data began (restored with its snapshot)");
-        _meter.CreateObservableCounter("replay.rejected", () => shard.Rejected.Select(r => new Measurement<long>(r.Value, new KeyValuePair<string, object?>("reason", r.Key))),
-            "{call}", "Calls the shard refused or failed, by reason (bad input, rate-limit deadline, shutting down, unauthenticated, ...)");
-        _meter.CreateObservableCounter("replay.rate_limiter.blocked", BlockedSeconds(table), "s",
-            "Time inserts and samples spent waiting for the rate limiter (counted when each wait ends)");
-        _snapshotDuration = _meter.CreateHistogram<double>("replay.snapshot.duration", "s", "Time to write one snapshot",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.SnapshotSeconds });
-        _meter.CreateObservableGauge("replay.snapshot.last_success_timestamp", LastSuccessSeconds, "s",
-            "Unix time of the newest snapshot written or restored; 0 before the first");
-        _snapshotFailures = _meter.CreateCounter<long>("replay.snapshot.failures", "{snapshot}", "Snapshots that failed to be written");
-        _meter.CreateObservableGauge("replay.restored_transitions", () => Interlocked.Read(ref _restored), "{transition}",
-            "Transitions restored from a snapshot when the shard started");
+        IMetricFactory f = metrics.Factory;
+        Gauge size = f.CreateGauge("softq_replay_size", "Transitions the shard holds now");
+        Gauge capacity = f.CreateGauge("softq_replay_capacity", "Transitions the shard can hold");
+        Counter inserted = f.CreateCounter("softq_replay_inserted_transitions_total", "Transitions inserted since the shard's data began (restored with its snapshot)");
+        Counter sampled = f.CreateCounter("softq_replay_sampled_transitions_total", "Transitions sampled since the shard's data began (restored with its snapshot)");
+        Counter rejected = f.CreateCounter("softq_replay_rejected_total",
+            "Calls the shard refused or failed, by reason (bad input, rate-limit deadline, shutting down, unauthenticated, ...)", ["reason"]);
+        Counter blocked = f.CreateCounter("softq_replay_rate_limiter_blocked_seconds_total",
+            "Time inserts and samples spent waiting for the rate limiter (counted when each wait ends)", ["operation"]);
+        _snapshotDuration = f.CreateHistogram("softq_replay_snapshot_duration_seconds", "Time to write one snapshot",
+            new HistogramConfiguration { Buckets = SnapshotSeconds });
+        _lastSuccess = f.CreateGauge("softq_replay_snapshot_last_success_timestamp_seconds", "Unix time of the newest snapshot written or restored; 0 before the first");
+        _snapshotFailures = f.CreateCounter("softq_replay_snapshot_failures_total", "Snapshots that failed to be written");
+        _restored = f.CreateGauge("softq_replay_restored_transitions", "Transitions restored from a snapshot when the shard started");
+        metrics.BeforeScrape(() =>
+        {
+            ReplayTableInfo info = table.Info();
+            size.Set(table.Count);
+            capacity.Set(table.Settings.Capacity);
+            inserted.IncTo(info.TotalInserted);
+            sampled.IncTo(info.TotalSampled);
+            foreach ((string reason, long count) in shard.Rejected) rejected.WithLabels(reason).IncTo(count);
+            blocked.WithLabels("insert").IncTo(info.InsertBlocked.TotalSeconds);
+            blocked.WithLabels("sample").IncTo(info.SampleBlocked.TotalSeconds);
+        });
     }
 
     public void SnapshotWritten(TimeSpan duration, DateTimeOffset at)
     {
-        _snapshotDuration.Record(duration.TotalSeconds);
-        Interlocked.Exchange(ref _lastSuccessTicks, at.UtcTicks);
+        _snapshotDuration.Observe(duration.TotalSeconds);
+        _lastSuccess.Set(at.ToUnixTimeMilliseconds() / 1000.0);
     }
 
-    public void SnapshotFailed() => _snapshotFailures.Add(1);
+    public void SnapshotFailed() => _snapshotFailures.Inc();
 
     public void Restored(long transitions, DateTimeOffset? snapshotTime)
     {
-        Interlocked.Exchange(ref _restored, transitions);
-        if (snapshotTime is { } at) Interlocked.CompareExchange(ref _lastSuccessTicks, at.UtcTicks, 0);
+        _restored.Set(transitions);
+        if (snapshotTime is { } at && _lastSuccess.Value == 0) _lastSuccess.Set(at.ToUnixTimeMilliseconds() / 1000.0);
     }
-
-    public void Dispose() => _meter.Dispose();
-
-    private double LastSuccessSeconds()
-    {
-        long ticks = Interlocked.Read(ref _lastSuccessTicks);
-        return ticks == 0 ? 0 : (ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond;
-    }
-
-    private static Func<IEnumerable<Measurement<double>>> BlockedSeconds(ReplayTable table) => () =>
-    {
-        ReplayTableInfo info = table.Info();
-        return
-        [
-            new Measurement<double>(info.InsertBlocked.TotalSeconds, new KeyValuePair<string, object?>("operation", "insert")),
-            new Measurement<double>(info.SampleBlocked.TotalSeconds, new KeyValuePair<string, object?>("operation", "sample")),
-        ];
-    };
 }

@@ -6,6 +6,7 @@ using Akka.Remote.Hosting;
 using Akka.Remote.Transport.DotNetty;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.Shared.Cluster;
 
@@ -22,7 +23,6 @@ public static class ClusterHosting
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddHealthChecks();
-        SerializerRefusalMetrics.Ensure();
         // An unhealthy readiness check (not Up yet) is what probes ask about, not an error to log on every probe.
         services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical));
         services.AddAkka(ClusterSettings.SystemName, (builder, provider) =>
@@ -55,6 +55,8 @@ public static class ClusterHosting
                 // No seeds: this member forms a cluster of its own (a standalone shard serving its gRPC edge).
                 builder.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
             }
+            // The cluster's own series, on the role's registry (test members without one export nothing).
+            if (provider.GetService<RoleMetrics>() is { } metrics) builder.WithActors((system, _) => ClusterMetrics.Start(system, metrics));
             configure(builder, provider);
         });
         return services;

@@ -11,7 +11,8 @@ namespace SoftQDistributed.Shared.Cluster;
 /// The one serializer for every message between nodes: MessagePack contracts under short manifests, decoded with
 /// <see cref="MessagePackSecurity.UntrustedData"/> and checked with <see cref="IClusterMessage.Invalid"/>. A message
 /// that does not decode or fails its check is counted in <see cref="SerializerRefusals"/> and refused with a
-/// <see cref="SerializationException"/>: remoting drops that one message and keeps the connection.
+/// <see cref="SerializationException"/>: remoting drops that one message and keeps the connection. The bytes written
+/// and read are counted by manifest in <see cref="ClusterTraffic"/>.
 /// </summary>
 public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -41,20 +42,32 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem system) : Seria
 
     public override int Identifier => Id;
 
+    /// <summary>Every manifest a message can have.</summary>
+    public static IEnumerable<string> ManifestNames => Types.Keys;
+
     public override string Manifest(object o) => ManifestOf(o);
 
     public static string ManifestOf(object o) =>
         Manifests.TryGetValue(o.GetType(), out string? manifest) ? manifest
         : throw new ArgumentException($"{o.GetType()} is not a cluster message this serializer knows");
 
-    public override byte[] ToBinary(object obj) => obj switch
+    public override byte[] ToBinary(object obj)
     {
-        PolicyBroadcast broadcast => broadcast.Encoded,
-        IClusterMessage message => Encode(message),
-        _ => throw new ArgumentException($"{obj.GetType()} is not a cluster message"),
-    };
+        byte[] bytes = obj switch
+        {
+            PolicyBroadcast broadcast => broadcast.Encoded,
+            IClusterMessage message => Encode(message),
+            _ => throw new ArgumentException($"{obj.GetType()} is not a cluster message"),
+        };
+        ClusterTraffic.Sent(ManifestOf(obj), bytes.Length);
+        return bytes;
+    }
 
-    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest);
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ClusterTraffic.Received(manifest, bytes.Length);
+        return Decode(bytes, manifest);
+    }
 
     /// <summary>Decodes and checks a message as a receiving node does; refusals are counted and thrown.</summary>
     public static IClusterMessage Decode(byte[] bytes, string manifest)

@@ -24,10 +24,11 @@ internal sealed class PrometheusServer : ChildProcess
     public string Log => string.Join('\n', Output.Split('\n').TakeLast(30));
 
     /// <summary>
-    /// Starts a server that scrapes every second, evaluates the shipped alerts.yml, and has one job per entry of
-    /// <paramref name="jobs"/> (job name → HTTP base URLs of the targets; honor_labels as the shipped config).
+    /// Starts a server that scrapes every second, evaluates the shipped alerts.yml (or <paramref name="rules"/>), and
+    /// has one job per entry of <paramref name="jobs"/> (job name → HTTP base URLs of the targets; honor_labels as the
+    /// shipped config).
     /// </summary>
-    public static PrometheusServer Start(string directory, IReadOnlyDictionary<string, IReadOnlyList<Uri>> jobs)
+    public static PrometheusServer Start(string directory, IReadOnlyDictionary<string, IReadOnlyList<Uri>> jobs, string? rules = null)
     {
         Directory.CreateDirectory(directory);
         int port = FreePort.Take();
@@ -36,7 +37,7 @@ internal sealed class PrometheusServer : ChildProcess
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
-            rule_files: ["{RepositoryRoot.File("deploy", "prometheus", "alerts.yml")}"]
+            rule_files: ["{rules ?? RepositoryRoot.File("deploy", "prometheus", "alerts.yml")}"]
             scrape_configs:
 
             """);

@@ -6,6 +6,7 @@ using SoftQDistributed.Actors.Cluster;
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Cluster.Messages;
+using SoftQDistributed.Shared.Telemetry;
 using SoftQDistributed.Tests.Cluster;
 
 namespace SoftQDistributed.Actors.Tests.Unit;
@@ -32,6 +33,7 @@ public sealed class InsertForwarderTests : Akka.TestKit.Xunit2.TestKit
     private readonly ActorSystem _shardSystemA = ActorSystem.Create("shard-a", Remote);
     private readonly ActorSystem _shardSystemB = ActorSystem.Create("shard-b", Remote);
     private readonly Dictionary<TestProbe, IActorRef> _forwarderSeenBy = [];
+    private readonly RoleMetrics _metrics = new("actor");
 
     public InsertForwarderTests() : base(Remote, "actor-node")
     {
@@ -64,8 +66,9 @@ public sealed class InsertForwarderTests : Akka.TestKit.Xunit2.TestKit
     {
         var directory = new ReplayShardDirectory();
         directory.Set([.. shards]);
-        var sender = new TransitionSender(settings, new ActorNodeMetrics(), NullLogger<TransitionSender>.Instance);
-        IActorRef forwarder = Sys.ActorOf(InsertForwarder.Props(directory, sender, settings));
+        var metrics = new ActorNodeMetrics(_metrics);
+        var sender = new TransitionSender(settings, metrics, NullLogger<TransitionSender>.Instance);
+        IActorRef forwarder = Sys.ActorOf(InsertForwarder.Props(directory, sender, metrics, settings));
         sender.Attach(forwarder);
         await forwarder.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10)); // started: subscribed to shard changes
         return sender;
@@ -109,6 +112,9 @@ public sealed class InsertForwarderTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(7UL, first.PolicyVersion);
         Assert.Equal(Rows, first.Rows.Count);
         Assert.Equal(5 * Rows, sender.Buffered);
+        string text = await _metrics.ScrapeAsync(); // the credit is spent: saturated
+        Assert.Contains("softq_cluster_flow_in_flight_batches{role=\"actor\"} 2\n", text);
+        Assert.Contains("softq_cluster_flow_window_batches{role=\"actor\"} 2\n", text);
 
         Ack(shard, first);
         Assert.Equal(3L, Next(shard).Sequence); // one credit back, one batch out

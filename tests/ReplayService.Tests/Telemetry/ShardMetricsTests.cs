@@ -25,15 +25,15 @@ public sealed class ShardMetricsTests
         Assert.Contains($"softq_replay_capacity{{{labels}}} 1000\n", text);
         Assert.Contains($"softq_replay_inserted_transitions_total{{{labels}}} 10\n", text);
         Assert.Contains($"softq_replay_sampled_transitions_total{{{labels}}} 6\n", text);
-        Assert.Contains($"softq_replay_rejected_total{{{labels},reason=\"sample_too_large\"}} 1\n", text);
-        Assert.Contains($"softq_replay_rate_limiter_blocked_seconds_total{{{labels},operation=\"insert\"}} ", text);
+        Assert.Contains($"softq_replay_rejected_total{{reason=\"sample_too_large\",{labels}}} 1\n", text);
+        Assert.Contains($"softq_replay_rate_limiter_blocked_seconds_total{{operation=\"insert\",{labels}}} ", text);
         Assert.Contains($"softq_replay_snapshot_duration_seconds_count{{{labels}}} 1\n", text);
         Assert.Contains($"softq_replay_snapshot_failures_total{{{labels}}} 0\n", text);
         Assert.Contains($"softq_replay_restored_transitions{{{labels}}} 0\n", text);
-        Assert.Contains($"softq_rpc_server_calls_total{{{labels},method=\"softq.replay.v1.ReplayService/Insert\",status=\"OK\"}} 2\n", text);
-        Assert.Contains($"softq_rpc_server_calls_total{{{labels},method=\"softq.replay.v1.ReplayService/Sample\",status=\"INVALID_ARGUMENT\"}} 1\n", text);
+        Assert.Contains($"softq_rpc_server_calls_total{{method=\"softq.replay.v1.ReplayService/Insert\",status=\"OK\",{labels}}} 2\n", text);
+        Assert.Contains($"softq_rpc_server_calls_total{{method=\"softq.replay.v1.ReplayService/Sample\",status=\"INVALID_ARGUMENT\",{labels}}} 1\n", text);
         Assert.Contains($"softq_rpc_unauthenticated_total{{{labels}}} 0\n", text);
-        Assert.Contains($"softq_dotnet_gc_heap_total_allocated_bytes_total{{{labels}}} ", text);
+        Assert.Contains($"process_cpu_seconds_total{{{labels}}} ", text);
         double snapshotAt = double.Parse(Line(text, $"softq_replay_snapshot_last_success_timestamp_seconds{{{labels}}} ").Split(' ')[1], CultureInfo.InvariantCulture);
         Assert.InRange(snapshotAt, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 300, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
 

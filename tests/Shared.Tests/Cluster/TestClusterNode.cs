@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.Telemetry;
 
 namespace SoftQDistributed.TestSupport;
 
@@ -28,13 +29,17 @@ internal sealed class TestClusterNode : IAsyncDisposable
 
     public Address Address => Cluster.SelfAddress;
 
-    /// <summary>Starts a member of <paramref name="role"/> on <paramref name="port"/> (0: any) joining <paramref name="seeds"/>, and waits until it is Up.</summary>
+    /// <summary>
+    /// Starts a member of <paramref name="role"/> on <paramref name="port"/> (0: any) joining <paramref name="seeds"/>, and
+    /// waits until it is Up; with <paramref name="metrics"/>, it exports its cluster series there as a role does.
+    /// </summary>
     public static async Task<TestClusterNode> StartAsync(string role, int port, string seeds,
-        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null)
+        Action<AkkaConfigurationBuilder, IServiceProvider>? configure = null, RoleMetrics? metrics = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         var settings = new ClusterSettings { Port = port, Seeds = seeds, HeartbeatPauseSeconds = 3 };
+        if (metrics is not null) builder.Services.AddSingleton(metrics);
         builder.Services.AddSoftQCluster(settings, role, configure ?? ((_, _) => { }));
         IHost host = builder.Build();
         await host.StartAsync();

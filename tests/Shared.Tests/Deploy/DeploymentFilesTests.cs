@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SoftQDistributed.Tests.Telemetry;
 
 namespace SoftQDistributed.Tests.Deploy;
 
@@ -10,7 +9,7 @@ namespace SoftQDistributed.Tests.Deploy;
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
-    /// <summary>The names the roles export (the README's metrics section) (the runtime's softq_dotnet_* and Prometheus' up come on top).</summary>
+    /// <summary>The names the roles export (docs/DEPLOYMENT.md's metrics section) (prometheus-net's runtime series and Prometheus' up come on top).</summary>
     private static readonly HashSet<string> ContractMetrics =
     [
         "softq_learner_updates_total", "softq_learner_skipped_updates_total", "softq_learner_q_loss", "softq_learner_bellman_error",
@@ -24,13 +23,16 @@ public sealed partial class DeploymentFilesTests
         "softq_actor_policy_lag_versions", "softq_actor_push_duration_seconds", "softq_actor_buffered_transitions",
         "softq_actor_retried_transitions_total", "softq_actor_dropped_transitions_total",
         "softq_rpc_server_calls_total", "softq_rpc_unauthenticated_total", "softq_actor_pace_wait_seconds_total", "softq_actor_buffer_wait_seconds_total",
-        "softq_process_start_time_seconds", // every role (Shared/Telemetry/ProcessMetrics.cs): restarts
+        "softq_cluster_members", "softq_cluster_unreachable_members", "softq_cluster_self_status", "softq_cluster_learner_reachable",
+        "softq_cluster_leader_present", "softq_cluster_membership_unchanged_seconds", "softq_cluster_dead_letters_total",
+        "softq_cluster_mailbox_depth", "softq_cluster_flow_in_flight_batches", "softq_cluster_flow_window_batches",
+        "softq_cluster_serializer_refusals_total", "softq_cluster_sent_bytes_total", "softq_cluster_received_bytes_total",
         "up",
     ];
 
-    /// <summary>The runtime's instruments this project's dashboard uses, by their exported names.</summary>
+    /// <summary>prometheus-net's runtime and process series (its DotNetStats collector) the dashboard and alerts use.</summary>
     private static readonly HashSet<string> RuntimeMetrics =
-        ["softq_dotnet_process_cpu_time_seconds_total", "softq_dotnet_process_memory_working_set_bytes", "softq_dotnet_gc_collections_total"];
+        ["process_cpu_seconds_total", "process_working_set_bytes", "dotnet_collection_count_total", "process_start_time_seconds"];
 
     [ToolFact("promtool", "install the Debian package prometheus")]
     public async Task Promtool_accepts_the_alert_rules()
@@ -329,7 +331,7 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal(2, code);
     }
 
-    [GeneratedRegex(@"\bsoftq_[a-z0-9_]+|\bup\b")]
+    [GeneratedRegex(@"\b(softq|process|dotnet)_[a-z0-9_]+|\bup\b")]
     private static partial Regex MetricName();
 
     [GeneratedRegex(@"    kubernetes_sd_configs:\n(      .*\n)+")]

@@ -64,11 +64,12 @@ public static class Composer
         WriteMetrics(settings.Out, epochs);
         foreach (string plot in WritePlots(settings.Out, plan, epochs, eval, nets, gemm, settings.Seed + 30_000)) log($"wrote {plot}");
 
+        int[]? counts = eval.GoalCounts;
+        Dictionary<string, double>? goalShares = counts?.Select((count, goal) => (goal, count)).ToDictionary(g => GoalLabel(g.goal), g => Share(g.count, eval.Episodes));
+        double? commonGoalShare = plan.CommonGoals is null || counts is null ? null : Share(plan.CommonGoals.Sum(g => counts[g]), eval.Episodes);
         var summary = new CompositionSummary([.. sources.Select(run => run.Directory)], [.. sources.Select(run => run.Train.Env)], plan.EvaluationEnv,
             settings.Seed, update.Updates, update.SkippedUpdates, plan.StateCount, Math.Round(clock.Elapsed.TotalSeconds, 2), eval,
-            eval.GoalCounts?.Select((count, goal) => (Goal: GoalLabel(goal), Share: Share(count, eval.Episodes))).ToDictionary(g => g.Goal, g => g.Share),
-            plan.CommonGoals?.Select(GoalLabel).ToArray(),
-            plan.CommonGoals is null || eval.GoalCounts is null ? null : Share(plan.CommonGoals.Sum(g => eval.GoalCounts[g]), eval.Episodes));
+            goalShares, plan.CommonGoals?.Select(GoalLabel).ToArray(), commonGoalShare);
         File.WriteAllText(Path.Combine(settings.Out, CompositionSummary.FileName), summary.ToJson() + Environment.NewLine);
         return summary;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SoftQDistributed.Learner.Cluster;
+using SoftQDistributed.Learner.Composition;
 using SoftQDistributed.Learner.Service;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
@@ -16,6 +17,7 @@ var root = new RootCommand("SoftQDistributed learner: soft Q-learning with amort
     EvaluateCommand.Create(),
     ServeCommand.Create(),
     LaunchCommand.Create(),
+    ComposeCommand.Create(),
     SettingsCommand.Create(),
 };
 // Errors a user can fix are one line on standard error and exit code 2.

@@ -22,6 +22,20 @@ public sealed class SoftQNetworks
         TargetQ.CopyFrom(Q);
     }
 
+    /// <summary>
+    /// Given networks, the target a copy of <paramref name="q"/>: composition's frozen sum of other runs' Q functions
+    /// (wider than the sampling network) with its new sampling network.
+    /// </summary>
+    public SoftQNetworks(Mlp q, Mlp policy)
+    {
+        ObsDim = policy.Shape.ObsDim;
+        ActDim = policy.Shape.OutputDim;
+        Q = q;
+        TargetQ = new Mlp(q.Shape);
+        TargetQ.CopyFrom(q);
+        Policy = policy;
+    }
+
     public int ObsDim { get; }
 
     public int ActDim { get; }

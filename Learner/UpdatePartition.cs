@@ -19,11 +19,9 @@ internal sealed class UpdatePartition
 
     private readonly MlpWorkspace _targetValue;   // Q_target at (s', uniform actions)
     private readonly MlpWorkspace _qLoss;         // Q at (s, a)
-    private readonly MlpWorkspace _fixedPolicy;   // sampling network at the fixed particles (forward only)
-    private readonly MlpWorkspace _updatedPolicy; // sampling network at the updated particles (forward and backward)
-    private readonly MlpWorkspace _scoreQ;        // Q at the fixed particles, for ∇_a Q
+    private readonly SvgdPolicyGradient _svgd;
 
-    private readonly float[] _targets, _qGrad, _ones, _scores, _direction, _kernelScratch;
+    private readonly float[] _targets, _qGrad;
 
     public UpdatePartition(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, int maxStates)
     {
@@ -37,16 +35,9 @@ internal sealed class UpdatePartition
         _kUpdated = settings.UpdatedParticles;
         _targetValue = new MlpWorkspace(nets.TargetQ.Shape, maxStates * _kv, maxStates);
         _qLoss = new MlpWorkspace(nets.Q.Shape, maxStates, maxStates);
-        _fixedPolicy = new MlpWorkspace(nets.Policy.Shape, maxStates * _kFixed, maxStates);
-        _updatedPolicy = new MlpWorkspace(nets.Policy.Shape, maxStates * _kUpdated, maxStates);
-        _scoreQ = new MlpWorkspace(nets.Q.Shape, maxStates * _kFixed, maxStates);
+        _svgd = new SvgdPolicyGradient(nets.Q.Shape, nets.Policy.Shape, settings, maxStates);
         _targets = new float[maxStates];
         _qGrad = new float[maxStates];
-        _ones = new float[maxStates * _kFixed];
-        Array.Fill(_ones, 1f);
-        _scores = new float[maxStates * _kFixed * _actDim];
-        _direction = new float[maxStates * _kUpdated * _actDim];
-        _kernelScratch = new float[2 * _kFixed * _kUpdated];
         QGradient = new float[nets.Q.ParameterCount];
         PolicyGradient = new float[nets.Policy.ParameterCount];
     }
@@ -100,36 +91,9 @@ internal sealed class UpdatePartition
         }
         _qLoss.Backward(_gemm, _nets.Q, _qGrad.AsSpan(0, count), QGradient, default);
 
-        // Particles from the sampling network; the fixed ones need no backward.
-        ReadOnlyMemory<float> obs = batch.Observations.AsMemory(first * o, count * o);
-        _fixedPolicy.Forward(_gemm, _nets.Policy, obs, fixedNoise.AsMemory(first * _kFixed * a, count * _kFixed * a), count, _kFixed);
-        ReadOnlySpan<float> updated = _updatedPolicy.Forward(_gemm, _nets.Policy, obs,
-            updatedNoise.AsMemory(first * _kUpdated * a, count * _kUpdated * a), count, _kUpdated);
-
-        // Score at the fixed particles: ∇_a [Q(s, a) + Σ log(1 − a² + 1e−6)], at the current (not target) Q.
-        int fixedRows = count * _kFixed;
-        Span<float> scores = _scores.AsSpan(0, fixedRows * a);
-        _scoreQ.Forward(_gemm, _nets.Q, obs, _fixedPolicy.OutputMemory, count, _kFixed);
-        _scoreQ.Backward(_gemm, _nets.Q, _ones.AsSpan(0, fixedRows), default, scores);
-        ReadOnlySpan<float> fixedActions = _fixedPolicy.Output;
-        SvgdDirection.AddSquashCorrectionGradient(fixedActions, scores);
-
-        // SVGD direction per state; the policy ascends Σ φ·a, i.e. descends −Σ φ·a.
-        Span<float> direction = _direction.AsSpan(0, count * _kUpdated * a);
-        double surrogate = 0;
-        for (int s = 0; s < count; s++)
-        {
-            Span<float> phi = direction.Slice(s * _kUpdated * a, _kUpdated * a);
-            ReadOnlySpan<float> y = updated.Slice(s * _kUpdated * a, _kUpdated * a);
-            SvgdDirection.Compute(fixedActions.Slice(s * _kFixed * a, _kFixed * a), scores.Slice(s * _kFixed * a, _kFixed * a),
-                y, _kFixed, _kUpdated, a, _settings.KernelMinBandwidth, phi, _kernelScratch);
-            for (int i = 0; i < phi.Length; i++)
-            {
-                surrogate += (double)phi[i] * y[i];
-                phi[i] = -phi[i];
-            }
-        }
-        _updatedPolicy.Backward(_gemm, _nets.Policy, direction, PolicyGradient, default);
+        double surrogate = _svgd.Accumulate(_gemm, _nets.Q, _nets.Policy, batch.Observations.AsMemory(first * o, count * o),
+            fixedNoise.AsMemory(first * _kFixed * a, count * _kFixed * a), updatedNoise.AsMemory(first * _kUpdated * a, count * _kUpdated * a),
+            count, PolicyGradient);
 
         (SquaredErrorSum, QSum, QSquaredSum, SurrogateSum) = (squaredError, qSum, qSquared, surrogate);
     }

@@ -82,7 +82,7 @@ public static class EnvironmentDefaults
     public static string Differing(string key, string otherwise) =>
         string.Join(", ", Defaults.Where(d => d.Value.TryGetValue(key, out string? value) && value != otherwise).Select(d => $"{d.Key} {d.Value[key]}"));
 
-    /// <summary>The defaults for <paramref name="env"/> as configuration keys (empty for an environment without any).</summary>
+    /// <summary>The defaults for <paramref name="env"/> (a variant shares its environment's) as configuration keys (empty for an environment without any).</summary>
     public static IReadOnlyDictionary<string, string> For(string env) =>
-        Defaults.TryGetValue(env, out var values) ? values : new Dictionary<string, string>();
+        Defaults.TryGetValue(Shared.Environments.EnvironmentRegistry.BaseName(env), out var values) ? values : new Dictionary<string, string>();
 }

@@ -93,7 +93,7 @@ public static class SettingsLoader
         IConfiguration withoutDefaults = Build(new Dictionary<string, string>(), settingsFile, commandLine);
         string env = withoutDefaults["Train:Env"] ?? new TrainingSettings().Env;
         IConfiguration configuration = Build(EnvironmentDefaults.For(env), settingsFile, commandLine);
-        var training = Bind(configuration.GetSection("Train"), new TrainingSettings());
+        var training = Bind(configuration.GetSection("Train"), new TrainingSettings()).WithGoalsInEnv();
         var softQ = Bind(configuration.GetSection("SoftQ"), new SoftQSettings());
         training.Validate();
         softQ.Validate();

@@ -14,6 +14,11 @@ public sealed record TrainingSettings
     [Description("Environment name from the registry, kept in its registered spelling (MultiGoal → multigoal).")]
     public string Env { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "multigoal";
 
+    [Description("MultiGoal only: the goals kept, as indices into (5,0), (-5,0), (0,5), (0,-5), e.g. 0,2; empty: all four. Trains multigoal:goals=0,2.")]
+    // The loader folds it into Env (--goals 0,2 trains multigoal:goals=0,2), the one name that actors, checkpoints and evaluations see.
+    [JsonIgnore]
+    public IReadOnlyList<int> Goals { get; init; } = [];
+
     [Description("Seed of the networks' initialisation, the exploration noise and the environments.")]
     public ulong Seed { get; init; } = 1;
 
@@ -66,6 +71,21 @@ public sealed record TrainingSettings
     [Description("Write into an --out that already holds a run, replacing it (--force alone means true).")]
     [JsonIgnore]
     public bool Force { get; init; }
+
+    /// <summary>These settings with <see cref="Goals"/> folded into <see cref="Env"/>.</summary>
+    public TrainingSettings WithGoalsInEnv()
+    {
+        if (Goals.Count == 0) return this;
+        Require(Env.Equals("multigoal", StringComparison.OrdinalIgnoreCase), $"goals applies to --env multigoal only, not {Env}");
+        try
+        {
+            return this with { Env = Shared.Environments.MultiGoal.VariantName(Goals), Goals = [] };
+        }
+        catch (ArgumentException e)
+        {
+            throw new SettingsException($"goals: {e.Message}");
+        }
+    }
 
     public void Validate()
     {

@@ -30,7 +30,7 @@ public static class Evaluator
         float[] observation = new float[o], next = new float[o], noise = new float[a];
         double[] returns = new double[episodes];
         long totalLength = 0;
-        bool multiGoal = env.Equals("multigoal", StringComparison.OrdinalIgnoreCase);
+        bool multiGoal = EnvironmentRegistry.BaseName(env).Equals("multigoal", StringComparison.OrdinalIgnoreCase);
         int[]? goals = multiGoal ? new int[MultiGoal.GoalCount] : null;
         int[]? routes = env.Equals("tworoutes", StringComparison.OrdinalIgnoreCase) ? new int[TwoRoutes.RouteCount] : null;
         int reached = 0;

@@ -1,3 +1,4 @@
+using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
@@ -31,34 +32,53 @@ public static class RunPlots
         written.Add(curve);
 
         if (LocomotionPlots.Applies(env)) written.AddRange(LocomotionPlots.Write(directory, env, nets.Policy, gemm, seed));
-        bool multiGoal = env.Equals("multigoal", StringComparison.OrdinalIgnoreCase);
-        if (!multiGoal && !env.Equals("tworoutes", StringComparison.OrdinalIgnoreCase)) return written;
-
-        var rollouts = eval.Paths.Select(path =>
-            (Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i]).ToArray(),
-             Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i + 1]).ToArray())).ToList();
-        string rolloutFile = Path.Combine(directory, "rollouts.svg");
-        (multiGoal ? MultiGoalPlots.Rollouts(rollouts) : TwoRoutesPlots.Rollouts(rollouts)).Save(rolloutFile);
-        written.Add(rolloutFile);
-
-        string contourFile = Path.Combine(directory, "q_contours.svg");
-        (multiGoal
-            ? QContours(MultiGoalPlots.QStates, "MultiGoal", nets, gemm, seed, deterministic)
-            : QContours(TwoRoutesPlots.QStates, "TwoRoutes", nets, gemm, seed, deterministic)).Save(contourFile);
-        written.Add(contourFile);
+        switch (EnvironmentRegistry.Default.Get(env).CreateRaw())
+        {
+            case MultiGoal multiGoal:
+                written.AddRange(WriteMultiGoal(directory, eval, nets.Q, nets.Policy, gemm, seed, multiGoal.Goals, deterministic: deterministic));
+                break;
+            case TwoRoutes:
+                string rolloutFile = Path.Combine(directory, "rollouts.svg");
+                TwoRoutesPlots.Rollouts(Rollouts(eval)).Save(rolloutFile);
+                string contourFile = Path.Combine(directory, "q_contours.svg");
+                QContours(TwoRoutesPlots.QStates, nets.Q, nets.Policy, gemm, seed, "TwoRoutes: Q(s, a) over the action square, with policy samples", deterministic).Save(contourFile);
+                written.AddRange([rolloutFile, contourFile]);
+                break;
+        }
         return written;
     }
 
-    private static FieldFigure QContours(IReadOnlyList<(double X, double Y)> states, string env, SoftQNetworks nets, IGemm gemm, ulong seed, bool deterministic)
+    /// <summary>
+    /// MultiGoal's two figures: the evaluation rollouts over the cost landscape of <paramref name="goals"/>, and
+    /// <paramref name="q"/>'s contours over the action square with samples of <paramref name="policy"/>.
+    /// </summary>
+    public static IReadOnlyList<string> WriteMultiGoal(string directory, EvaluationResult eval, Mlp q, Mlp policy, IGemm gemm, ulong seed,
+        IReadOnlyList<int> goals, string qTitle = "MultiGoal: Q(s, a) over the action square, with policy samples", bool deterministic = false)
     {
-        var qWorkspace = new MlpWorkspace(nets.Q.Shape, 1);
-        var policyWorkspace = new MlpWorkspace(nets.Policy.Shape, SamplesPerState, 1);
+        string rolloutFile = Path.Combine(directory, "rollouts.svg");
+        MultiGoalPlots.Rollouts(Rollouts(eval), goals: goals).Save(rolloutFile);
+
+        string contourFile = Path.Combine(directory, "q_contours.svg");
+        QContours(MultiGoalPlots.QStates, q, policy, gemm, seed, qTitle, deterministic).Save(contourFile);
+        return [rolloutFile, contourFile];
+    }
+
+    /// <summary>The evaluation episodes' positions as (x, y) paths.</summary>
+    private static List<(double[] X, double[] Y)> Rollouts(EvaluationResult eval) => eval.Paths.Select(path =>
+        (Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i]).ToArray(),
+         Enumerable.Range(0, path.Length / 2).Select(i => (double)path[2 * i + 1]).ToArray())).ToList();
+
+    /// <summary>Q over the action square at each of <paramref name="states"/>, with the policy's actions there (its noise 0 for the deterministic baseline).</summary>
+    private static FieldFigure QContours(IReadOnlyList<(double X, double Y)> states, Mlp q, Mlp policy, IGemm gemm, ulong seed, string title, bool deterministic)
+    {
+        var qWorkspace = new MlpWorkspace(q.Shape, 1);
+        var policyWorkspace = new MlpWorkspace(policy.Shape, SamplesPerState, 1);
         float[] obs = new float[2], action = new float[2];
         double Q(int state, double ax, double ay)
         {
             (obs[0], obs[1]) = ((float)states[state].X, (float)states[state].Y);
             (action[0], action[1]) = ((float)ax, (float)ay);
-            return qWorkspace.Forward(gemm, nets.Q, obs, action, 1, 1)[0];
+            return qWorkspace.Forward(gemm, q, obs, action, 1, 1)[0];
         }
         var rng = new Rng(seed);
         var sampleX = new List<double[]>();
@@ -67,10 +87,10 @@ public static class RunPlots
         foreach ((double x, double y) in states)
         {
             if (!deterministic) rng.FillGaussian(noise);
-            float[] samples = policyWorkspace.Forward(gemm, nets.Policy, new[] { (float)x, (float)y }, noise, 1, SamplesPerState).ToArray();
+            float[] samples = policyWorkspace.Forward(gemm, policy, new[] { (float)x, (float)y }, noise, 1, SamplesPerState).ToArray();
             sampleX.Add(Enumerable.Range(0, SamplesPerState).Select(i => (double)samples[2 * i]).ToArray());
             sampleY.Add(Enumerable.Range(0, SamplesPerState).Select(i => (double)samples[2 * i + 1]).ToArray());
         }
-        return MultiGoalPlots.QContours(states, Q, sampleX, sampleY, $"{env}: Q(s, a) over the action square, with policy samples");
+        return MultiGoalPlots.QContours(states, Q, sampleX, sampleY, title);
     }
 }

@@ -24,15 +24,16 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// Writes both files, each atomically (a temporary file renamed over the old one). <paramref name="writeState"/>
-    /// adds the owner's tensors; <paramref name="metadata"/> adds to the settings in the header.
+    /// adds the owner's tensors; <paramref name="metadata"/> adds to the settings in the header; <paramref name="fileName"/>
+    /// names the state's file (composition writes its own beside policy.safetensors).
     /// </summary>
     public static void Save(string directory, SoftQNetworks networks, Action<SafetensorsWriter> writeState, TrainingSettings train, SoftQSettings softQ,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, string fileName = FileName)
     {
         var writer = new SafetensorsWriter();
         AddMetadata(writer, train, softQ, networks, metadata);
         writeState(writer);
-        writer.Save(Path.Combine(directory, FileName));
+        writer.Save(Path.Combine(directory, fileName));
 
         var policy = new SafetensorsWriter();
         AddMetadata(policy, train, softQ, networks, metadata);

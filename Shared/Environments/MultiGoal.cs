@@ -10,6 +10,8 @@ namespace SoftQDistributed.Shared.Environments;
 /// reward <c>-(30 ||a||^2 + min_g ||s' - g||^2)</c>, plus 10 and termination when <c>min_g ||s' - g|| &lt; 1</c>
 /// (the +10 is added to the cost-bearing reward of that same step); the initial position is
 /// <c>N(0, 0.1^2 I)</c> clipped to the box. Horizon 30 steps (the reference's <c>max_path_length</c>).
+/// A variant keeps only some goals (<see cref="Goals"/>): the others neither cost, reward nor end an episode; the
+/// registry names it <c>multigoal:goals=0,2</c> (<see cref="VariantName"/>), as composition's tasks need.
 /// </summary>
 public sealed class MultiGoal : IEnvironment
 {
@@ -29,9 +31,34 @@ public sealed class MultiGoal : IEnvironment
 
     public const int GoalCount = 4;
 
+    /// <summary>The option that names a variant's goals: <c>multigoal:goals=0,2</c>.</summary>
+    public const string GoalsOption = "goals=";
+
+    public static IReadOnlyList<int> AllGoals { get; } = [0, 1, 2, 3];
+
     private readonly Rng _rng = new(0);
+    private readonly int[] _goals;
     private float _x;
     private float _y;
+
+    /// <summary>All four goals, as the paper's task.</summary>
+    public MultiGoal() : this(AllGoals)
+    {
+    }
+
+    /// <param name="goals">Indices into <see cref="GoalX"/> of the goals this variant keeps; at least one, none twice.</param>
+    public MultiGoal(IReadOnlyList<int> goals)
+    {
+        if (goals.Count == 0) throw new ArgumentException("a MultiGoal variant needs at least one goal");
+        foreach (int g in goals)
+            if (g is < 0 or >= GoalCount)
+                throw new ArgumentException($"goal index {g} is out of range; the goals are 0 (5,0), 1 (-5,0), 2 (0,5), 3 (0,-5)");
+        if (goals.Distinct().Count() != goals.Count) throw new ArgumentException($"goals [{string.Join(",", goals)}] name a goal twice");
+        _goals = [.. goals.Order()];
+    }
+
+    /// <summary>The goals this instance keeps, ascending indices into <see cref="GoalX"/>.</summary>
+    public IReadOnlyList<int> Goals => _goals;
 
     public string Name => "multigoal";
     public BoxSpace ObservationSpace { get; } = BoxSpace.Uniform(2, -PositionBound, PositionBound);
@@ -39,12 +66,36 @@ public sealed class MultiGoal : IEnvironment
     public int MaxEpisodeSteps => Horizon;
     public int StateLength => 2 + StateWords.RngLength;
 
-    /// <summary>Squared distance from (x, y) to the nearest goal: the distance cost, also the plots' landscape.</summary>
-    public static double GoalCost(double x, double y)
+    /// <summary>The registry's name for the variant with <paramref name="goals"/>: <c>multigoal</c> for all four.</summary>
+    public static string VariantName(IReadOnlyList<int> goals)
+    {
+        var variant = new MultiGoal(goals); // checks them
+        return variant._goals.SequenceEqual(AllGoals) ? "multigoal" : $"multigoal:{GoalsOption}{string.Join(",", variant._goals)}";
+    }
+
+    /// <summary>The variant named by the options after <c>multigoal:</c>, <c>goals=0,2</c>; throws ArgumentException otherwise.</summary>
+    public static MultiGoal FromOptions(string options)
+    {
+        if (!options.StartsWith(GoalsOption, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"MultiGoal takes one option, {GoalsOption}I,J,... (goal indices), not '{options}'");
+        string[] parts = options[GoalsOption.Length..].Split(',', StringSplitOptions.TrimEntries);
+        var goals = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out goals[i]))
+                throw new ArgumentException($"goal '{parts[i]}' is not a goal index (0 to {GoalCount - 1})");
+        return new MultiGoal(goals);
+    }
+
+    /// <summary>Squared distance from (x, y) to the nearest of all four goals.</summary>
+    public static double GoalCost(double x, double y) => GoalCost(x, y, AllGoals);
+
+    /// <summary>Squared distance from (x, y) to the nearest of <paramref name="goals"/>: the distance cost, also the plots' landscape.</summary>
+    public static double GoalCost(double x, double y, IReadOnlyList<int> goals)
     {
         double best = double.PositiveInfinity;
-        for (int g = 0; g < GoalCount; g++)
+        for (int i = 0; i < goals.Count; i++) // an index loop: no enumerator allocated per step
         {
+            int g = goals[i];
             double dx = x - GoalX[g];
             double dy = y - GoalY[g];
             best = Math.Min(best, dx * dx + dy * dy);
@@ -94,7 +145,7 @@ public sealed class MultiGoal : IEnvironment
         nextObservation[0] = _x;
         nextObservation[1] = _y;
 
-        double goalCost = GoalCost(_x, _y);
+        double goalCost = GoalCost(_x, _y, _goals);
         double reward = -(ActionCostCoefficient * ((double)ax * ax + (double)ay * ay) + goalCost);
         bool atGoal = goalCost < GoalThreshold * GoalThreshold;
         if (atGoal) reward += GoalReward;

@@ -16,14 +16,18 @@ public static class MultiGoalPlots
     public const string GoalColor = "#e02020";
     public const string SampleColor = "#d62020";
 
-    /// <summary>Rollout paths (positions visited, starting state included) over the goal-cost contours.</summary>
-    public static FieldFigure Rollouts(IReadOnlyList<(double[] X, double[] Y)> rollouts, string title = "MultiGoal: evaluation rollouts")
+    /// <summary>
+    /// Rollout paths (positions visited, starting state included) over the goal-cost contours of
+    /// <paramref name="goals"/> (indices into <see cref="MultiGoal.GoalX"/>; all four if null), those goals marked.
+    /// </summary>
+    public static FieldFigure Rollouts(IReadOnlyList<(double[] X, double[] Y)> rollouts, string title = "MultiGoal: evaluation rollouts",
+        IReadOnlyList<int>? goals = null)
     {
-        var goalX = new double[MultiGoal.GoalCount];
-        var goalY = new double[MultiGoal.GoalCount];
-        for (int g = 0; g < MultiGoal.GoalCount; g++) (goalX[g], goalY[g]) = (MultiGoal.GoalX[g], MultiGoal.GoalY[g]);
+        goals ??= MultiGoal.AllGoals;
+        double[] goalX = [.. goals.Select(g => (double)MultiGoal.GoalX[g])];
+        double[] goalY = [.. goals.Select(g => (double)MultiGoal.GoalY[g])];
         double bound = MultiGoal.PositionBound;
-        var panel = new FieldPanel($"{rollouts.Count} episodes", -bound, bound, -bound, bound, MultiGoal.GoalCost)
+        var panel = new FieldPanel($"{rollouts.Count} episodes", -bound, bound, -bound, bound, (x, y) => MultiGoal.GoalCost(x, y, goals))
         {
             XLabel = "position x",
             YLabel = "position y",

@@ -22,7 +22,7 @@ public sealed class CommandLineTests
     /// </summary>
     public static TheoryData<string, string[], string?, string?, string> BadInputs => new()
     {
-        { Learner, [], null, null, "error: SoftQDistributed.Learner needs a command: train, evaluate, serve, launch, settings" },
+        { Learner, [], null, null, "error: SoftQDistributed.Learner needs a command: train, evaluate, serve, launch, compose, settings" },
         { Learner, ["trian"], null, null, "error: unknown command 'trian' for SoftQDistributed.Learner; did you mean train?" },
         { Learner, ["train", "--env-step", "100"], null, null, "error: unknown option '--env-step' for SoftQDistributed.Learner train; did you mean --env-steps?" },
         { Learner, ["train", "--seed"], null, null, "error: Required argument missing for option: '--seed'" },
@@ -35,6 +35,8 @@ public sealed class CommandLineTests
         { Learner, ["train", "--resume", "/nonexistent/softq-run", "--seed", "3"], null, null, "error: --seed cannot change when resuming" },
         { Learner, ["evaluate"], null, null, "error: Option '--checkpoint' is required" },
         { Learner, ["evaluate", "--checkpoint", "/nonexistent/softq-run"], null, null, "error: Checkpoint not found: /nonexistent/softq-run" },
+        { Learner, ["compose", "--q", "/nonexistent/softq-run"], null, null, "error: Option '--out' is required" },
+        { Learner, ["compose", "--q", "/nonexistent/a", "--q", "/nonexistent/b", "--out", "ab"], null, null, "error: Checkpoint not found: /nonexistent/a" },
         { Learner, ["serve"], null, null, "error: the learner needs the cluster's seed nodes" },
         { Learner, ["serve", "--seeds", "127.0.0.1:1", "--publish-interval", "0"], null, null, "error: publish-interval must be at least 1" },
         { Learner, ["launch", "--actors", "0"], null, null, "error: actors must be at least 1, got 0" },
@@ -84,6 +86,7 @@ public sealed class CommandLineTests
         { Learner, ["evaluate", "--help"] },
         { Learner, ["serve", "--help"] },
         { Learner, ["launch", "--help"] },
+        { Learner, ["compose", "--help"] },
         { Learner, ["settings", "--help"] },
         { Actors, ["--help"] },
         { Actors, ["-h", "--envs", "4"] },

@@ -78,6 +78,37 @@ public sealed class SettingsLayeringTests
         }
     }
 
+    [Fact]
+    public void Goals_name_a_MultiGoal_variant_that_keeps_MultiGoal_defaults()
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--goals", "2,0"]);
+        Assert.Equal("multigoal:goals=0,2", train.Env);
+        Assert.Empty(train.Goals);
+        Assert.Equal(0.1f, softQ.RewardScale);
+        Assert.Equal(0.1f, SettingsLoader.Load(["--env", "multigoal:goals=1"]).SoftQ.RewardScale);
+        Assert.Equal("multigoal", SettingsLoader.Load([]).Training.Env);
+    }
+
+    [Fact]
+    public void A_variant_reaches_launch_s_learner_process_by_its_name()
+    {
+        (TrainingSettings train, SoftQSettings softQ) = SettingsLoader.Load(["--env", "multigoal", "--goals", "0,2"]);
+        List<string> learnerArgs = SoftQDistributed.Learner.Cluster.TrainArguments.From(train, softQ, "out");
+        Assert.Equal("multigoal:goals=0,2", learnerArgs[learnerArgs.IndexOf("--env") + 1]);
+        Assert.Equal(train with { Out = "out" }, SettingsLoader.Load(learnerArgs).Training with { Goals = train.Goals });
+    }
+
+    [Theory]
+    [InlineData("goals applies to --env multigoal only, not pendulum", "--env", "pendulum", "--goals", "1")]
+    [InlineData("goals: goal index 7 is out of range", "--goals", "0,7")]
+    [InlineData("--goals (Train:Goals) = '0;1' is not a comma-separated list of integers", "--goals", "0;1")]
+    [InlineData("Environment 'multigoal:goals=9': goal index 9 is out of range", "--env", "multigoal:goals=9")]
+    public void Bad_goals_are_one_line(string expected, params string[] args)
+    {
+        Exception error = Assert.ThrowsAny<Exception>(() => SettingsLoader.Load(args)); // SettingsException, or the registry's UnknownEnvironmentException
+        Assert.Contains(expected, error.Message);
+    }
+
     [Theory]
     [InlineData("""{ "SoftQ": { "RewardScal": 2 } }""", "unknown setting SoftQ:RewardScal in {file}; did you mean SoftQ:RewardScale?")]
     [InlineData("""{ "Launch": { "Shard": 2 } }""", "unknown setting Launch:Shard in {file}; did you mean Launch:Shards?")]

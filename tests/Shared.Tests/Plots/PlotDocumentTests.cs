@@ -74,6 +74,13 @@ public sealed class PlotDocumentTests : IDisposable
     }
 
     [Fact]
+    public void A_variant_s_rollout_figure_marks_only_its_goals()
+    {
+        XDocument document = SaveAndParse("rollouts-variant.svg", SamplePlots.Rollouts([0, 2]).Save);
+        Assert.Equal(2 + 1, All(document, "circle").Count()); // goals (5, 0) and (0, 5), and the legend's marker
+    }
+
+    [Fact]
     public void Q_contour_figure_has_three_panels_with_one_hundred_samples_each()
     {
         XDocument document = SaveAndParse("q_contours.svg", SamplePlots.QContours().Save);

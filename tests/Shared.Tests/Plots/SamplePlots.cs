@@ -22,7 +22,7 @@ internal static class SamplePlots
         ]);
     }
 
-    public static FieldFigure Rollouts()
+    public static FieldFigure Rollouts(IReadOnlyList<int>? goals = null)
     {
         (double[], double[])[] paths =
         [
@@ -30,7 +30,7 @@ internal static class SamplePlots
             ([0, -1, -2, -3, -4.5], [0, 0, 0.2, 0.1, 0]),
             ([0, 0.1, 0, 0, 0], [0, 1, 2, 3.5, 4.4]),
         ];
-        return MultiGoalPlots.Rollouts(paths);
+        return MultiGoalPlots.Rollouts(paths, goals: goals);
     }
 
     public static FieldFigure QContours()

@@ -109,7 +109,7 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData(Learner, "train", "--batch-size <int>", "Transitions per update (minibatch size). [default: 128; multigoal 64]")]
+    [InlineData(Learner, "train", "--batch-size <int>", "Transitions per update (minibatch size). [default: 128; multigoal 64, tworoutes 64]")]
     [InlineData(Learner, "serve", "--seeds <text>", "Seed nodes, comma-separated")]
     [InlineData(Learner, "launch", "--actors <int>", "Actor node processes. [default: 3]")]
     [InlineData(Learner, "evaluate", "--episodes <int>", "Evaluation episodes. [default: 100]")]

@@ -20,7 +20,7 @@ public sealed class EnvironmentRegistryTests
     public void An_unknown_name_lists_the_known_ones()
     {
         var error = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Make("cartpole"));
-        Assert.Equal("Unknown environment 'cartpole'. Known environments: ant, halfcheetah, hopper, humanoid, multigoal, pendulum, swimmer, walker2d.", error.Message);
+        Assert.Equal("Unknown environment 'cartpole'. Known environments: ant, halfcheetah, hopper, humanoid, multigoal, pendulum, swimmer, tworoutes, walker2d.", error.Message);
         Assert.Equal("cartpole", error.RequestedName);
     }
 

@@ -18,10 +18,7 @@ return await CommandLineProgram.RunAsync(root, args, e => e is ArgumentException
 static async Task<int> RunAsync(IReadOnlyDictionary<string, string> commandLine)
 {
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-    builder.Configuration.AddWorkingDirectorySettings();
-    builder.Configuration.AddEnvironmentVariables("SOFTQ__");
-    builder.Configuration.AddInMemoryCollection(commandLine!);
-    UnknownKeys.Refuse(builder.Configuration, ActorNodeExtensions.Settings);
+    builder.Configuration.AddRoleSettings(commandLine, ActorNodeExtensions.Settings);
     ActorNodeSettings settings = builder.Configuration.ReadActorNodeSettings();
     ClusterSettings cluster = builder.Configuration.ReadClusterSettings();
     cluster.RequireSeeds("an actor node");

@@ -18,10 +18,7 @@ return await CommandLineProgram.RunAsync(root, args, e => e is ArgumentException
 static async Task<int> RunAsync(IReadOnlyDictionary<string, string> commandLine)
 {
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-    builder.Configuration.AddWorkingDirectorySettings();
-    builder.Configuration.AddEnvironmentVariables("SOFTQ__");
-    builder.Configuration.AddInMemoryCollection(commandLine!);
-    UnknownKeys.Refuse(builder.Configuration, ReplayShardExtensions.Settings);
+    builder.Configuration.AddRoleSettings(commandLine, ReplayShardExtensions.Settings);
     ShardSettings settings = builder.Configuration.ReadShardSettings();
     ClusterSettings cluster = builder.Configuration.ReadClusterSettings();
     builder.AddReplayShard(settings, cluster);

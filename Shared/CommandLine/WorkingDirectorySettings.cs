@@ -20,4 +20,17 @@ public static class WorkingDirectorySettings
         while (after >= 0 && configuration.Sources[after] is not JsonConfigurationSource) after--;
         configuration.Sources.Insert(after + 1, source);
     }
+
+    /// <summary>
+    /// A role's settings over the shipped appsettings.json, lowest first: the working directory's appsettings.json,
+    /// SOFTQ__* environment variables, the command line; keys in <paramref name="owned"/> sections that no setting
+    /// knows (the <paramref name="settings"/> of its sections) are refused.
+    /// </summary>
+    public static void AddRoleSettings(this ConfigurationManager configuration, IReadOnlyDictionary<string, string> commandLine, IEnumerable<Setting> settings)
+    {
+        configuration.AddWorkingDirectorySettings();
+        configuration.AddEnvironmentVariables("SOFTQ__");
+        configuration.AddInMemoryCollection(commandLine!);
+        UnknownKeys.Refuse(configuration, settings);
+    }
 }

@@ -14,9 +14,9 @@ public sealed class SoftQNetworks
     {
         ObsDim = obsDim;
         ActDim = actDim;
-        Q = new Mlp(new MlpShape(obsDim, actDim, hidden, 1, TanhOutput: false));
+        Q = new Mlp(QShape(obsDim, actDim, hidden));
         TargetQ = new Mlp(Q.Shape);
-        Policy = new Mlp(new MlpShape(obsDim, actDim, hidden, actDim, TanhOutput: true));
+        Policy = new Mlp(PolicyShape(obsDim, actDim, hidden));
         Q.InitializeXavier(rng);
         Policy.InitializeXavier(rng);
         TargetQ.CopyFrom(Q);
@@ -35,6 +35,12 @@ public sealed class SoftQNetworks
         TargetQ.CopyFrom(q);
         Policy = policy;
     }
+
+    /// <summary>Q(s, a): observation and action in, one value out.</summary>
+    public static MlpShape QShape(int obsDim, int actDim, IReadOnlyList<int> hidden) => new(obsDim, actDim, hidden, 1, TanhOutput: false);
+
+    /// <summary>The sampling network: observation and noise ξ in, a squashed action out.</summary>
+    public static MlpShape PolicyShape(int obsDim, int actDim, IReadOnlyList<int> hidden) => new(obsDim, actDim, hidden, actDim, TanhOutput: true);
 
     public int ObsDim { get; }
 

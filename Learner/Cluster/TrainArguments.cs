@@ -19,6 +19,11 @@ public static class TrainArguments
             object? value = settings.GetType().GetProperty(setting.Name)?.GetValue(settings);
             if (value is null) continue;
             if (setting.Key == "Train:Out") value = outDirectory;
+            if (setting.Key == "Train:InitFrom")
+            {
+                if (value is "") continue;
+                value = Path.GetFullPath((string)value); // the learner's working directory may differ from launch's
+            }
             arguments.Add(setting.Switch);
             arguments.Add(Setting.Format(value));
         }

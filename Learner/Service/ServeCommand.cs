@@ -42,8 +42,13 @@ public static class ServeCommand
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
         using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads, plugin);
         if (plugin is not null) Console.Error.WriteLine($"update backend: {learner.Update.Backend}");
-        ServeCounters counters = ServeCheckpoint.TryLoad(train.Out, learner, train)
-            ?? ServeCounters.Start(train.EpochLength, train.CheckpointInterval);
+        ServeCounters? resumed = ServeCheckpoint.TryLoad(train.Out, learner, train);
+        if (resumed is null && PretrainedStart.Open(train, softQ) is { } pretrained)
+        {
+            pretrained.LoadInto(learner.Networks);
+            Console.Error.WriteLine(pretrained.Description);
+        }
+        ServeCounters counters = resumed ?? ServeCounters.Start(train.EpochLength, train.CheckpointInterval);
         Console.Error.WriteLine($"learner: {train.Env}, seed {train.Seed}, reward scale {softQ.RewardScale}, batch {train.BatchSize}, K {softQ.SvgdParticles}, K_v {softQ.ValueParticles}, hidden {string.Join("x", softQ.Hidden)}, {train.Threads} update thread(s), cluster seeds {configuration.Cluster.Seeds}");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

@@ -22,6 +22,9 @@ public sealed record TrainingSettings
     [Description("Seed of the networks' initialisation, the exploration noise and the environments.")]
     public ulong Seed { get; init; } = 1;
 
+    [Description("A run whose networks (Q, target Q, sampling network) this new run starts from instead of random ones: fine-tuning a pretrained policy. Shapes must match; replay and optimiser start empty.")]
+    public string InitFrom { get; init; } = "";
+
     [Description("Output directory: metrics.csv, summary.json, plots and checkpoints.")]
     public string Out { get; init; } = "runs/latest";
 

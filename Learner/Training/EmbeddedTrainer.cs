@@ -64,6 +64,13 @@ public sealed class EmbeddedTrainer : IDisposable
         _wallClock.Start();
     }
 
+    /// <summary>Starts a new run's networks from a pretrained run; the actors act with its sampler from the first step.</summary>
+    public void StartFrom(PretrainedStart start)
+    {
+        start.LoadInto(_nets);
+        foreach (ActorWorker actor in _actors) actor.SyncPolicy(_nets.Policy);
+    }
+
     /// <summary>Networks, update step, optimiser states: what the learner service holds too.</summary>
     public LearnerState Learner => _learner;
 

@@ -49,6 +49,7 @@ public static class TrainCommand
         {
             (train, softQ) = SettingsLoader.Load(commandLine);
         }
+        PretrainedStart? pretrained = checkpoint is null ? PretrainedStart.Open(train, softQ) : null;
         ExistingRun.RefuseToReplace(train.Out, resume, train.Force);
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -64,6 +65,11 @@ public static class TrainCommand
             if (trainer.EnvSteps >= train.EnvSteps)
                 throw new SettingsException($"the checkpoint is already at {trainer.EnvSteps} env steps; give a larger --env-steps to continue");
             Console.Error.WriteLine($"resumed from {checkpoint.Source} at {trainer.EnvSteps} env steps, {trainer.Update.Updates} updates");
+        }
+        else if (pretrained is not null)
+        {
+            trainer.StartFrom(pretrained);
+            Console.Error.WriteLine(pretrained.Description);
         }
         using MetricsLog metrics = MetricsLog.Open(train.Out, checkpoint is null ? null : epoch => epoch.EnvSteps <= trainer.EnvSteps);
         long nextCheckpoint = train.CheckpointInterval > 0 ? (trainer.EnvSteps / train.CheckpointInterval + 1) * train.CheckpointInterval : long.MaxValue;

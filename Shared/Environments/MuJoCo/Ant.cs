@@ -5,9 +5,12 @@ namespace SoftQDistributed.Shared.Environments.MuJoCo;
 /// joint, 8 joint torques in [-1, 1]. Observation qpos[2:] (13) and qvel (14); reward
 /// <c>torso x velocity + 1 - 0.5 |a|^2</c>; terminates when the state is not finite or the torso height qpos[2]
 /// leaves [0.2, 1.0]. Frame skip 5 (dt 0.05 s); reset noise U(±0.1) on qpos and 0.1·N(0, 1) on qvel.
+/// The variant <c>ant:reward=speed</c> is the paper's pretraining task (Haarnoja et al. 2017, Section 5.3): the
+/// forward term pays the torso's speed in the ground plane, in any direction, instead of its x velocity.
 /// </summary>
 public sealed class Ant : MuJoCoEnvironment
 {
+    public const string SpeedRewardOption = "reward=speed";
     public const double ControlCostWeight = 0.5;
     public const double HealthyReward = 1.0;
     public const double MinHealthyZ = 0.2;
@@ -15,8 +18,22 @@ public sealed class Ant : MuJoCoEnvironment
 
     private readonly int _torso;
 
-    public Ant() : base("ant", "ant.xml", frameSkip: 5, observationDim: 27, resetNoiseScale: 0.1) =>
+    public Ant(bool speedReward = false) : base("ant", "ant.xml", frameSkip: 5, observationDim: 27, resetNoiseScale: 0.1)
+    {
         _torso = Simulation.BodyId("torso");
+        SpeedReward = speedReward;
+    }
+
+    /// <summary>True for <c>ant:reward=speed</c>: speed in any direction is rewarded, not progress along x.</summary>
+    public bool SpeedReward { get; }
+
+    /// <summary>The variant named after the colon of <c>ant:reward=speed</c>; <c>reward=forward</c> is the standard task.</summary>
+    public static Ant FromOptions(string options) => options.ToLowerInvariant() switch
+    {
+        SpeedRewardOption => new Ant(speedReward: true),
+        "reward=forward" => new Ant(),
+        _ => throw new ArgumentException($"Ant takes one option, reward=speed or reward=forward, not '{options}'"),
+    };
 
     public bool IsHealthy
     {
@@ -34,8 +51,12 @@ public sealed class Ant : MuJoCoEnvironment
 
     protected override double VelocityNoise() => Gaussian();
 
-    protected override (RewardTerms, bool) Score(double xVelocity, double squaredAction) =>
-        (new RewardTerms(xVelocity, xVelocity, HealthyReward, ControlCostWeight * squaredAction, 0), !IsHealthy);
+    protected override (RewardTerms, bool) Score(double xVelocity, double squaredAction)
+    {
+        // The free joint's first two velocities are the torso's, in world coordinates.
+        double forward = SpeedReward ? Math.Sqrt(Simulation.Qvel[0] * Simulation.Qvel[0] + Simulation.Qvel[1] * Simulation.Qvel[1]) : xVelocity;
+        return (new RewardTerms(xVelocity, forward, HealthyReward, ControlCostWeight * squaredAction, 0), !IsHealthy);
+    }
 
     protected override void WriteObservation(Span<float> observation)
     {

@@ -9,11 +9,13 @@ public static class LocomotionTasks
         new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2)", () => new Hopper()),
         new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()),
         new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()),
-        new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2)", () => new Ant()),
+        new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2); ant:reward=speed pays speed in any direction (the paper's pretraining task)",
+            () => new Ant()) { CreateVariant = Ant.FromOptions },
         new("humanoid", "MuJoCo Humanoid-v4, 1000 steps (needs libmujoco2.2.2)", () => new Humanoid()),
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. Specs.Select(spec => spec.Name)];
 
-    public static bool Contains(string name) => Names.Contains(name, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="name"/> (options allowed: <c>ant:reward=speed</c>) is one of these tasks.</summary>
+    public static bool Contains(string name) => Names.Contains(EnvironmentRegistry.BaseName(name), StringComparer.OrdinalIgnoreCase);
 }

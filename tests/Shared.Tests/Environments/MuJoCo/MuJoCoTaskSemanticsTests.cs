@@ -70,6 +70,33 @@ public sealed class MuJoCoTaskSemanticsTests
     }
 
     [MuJoCoFact]
+    public void The_pretraining_ant_pays_its_speed_in_any_direction()
+    {
+        using var env = (MuJoCoEnvironment)EnvironmentRegistry.Default.Get("ant:reward=speed").CreateRaw();
+        var observation = new float[27];
+        env.Reset(5, observation);
+        int torso = env.Simulation.BodyId("torso");
+        double xBefore = env.Simulation.Xpos[3 * torso];
+        float[] action = MuJoCoTasks.RandomAction(new Rng(6), 8);
+
+        StepResult result = env.Step(action, observation);
+
+        double speed = Math.Sqrt(env.Simulation.Qvel[0] * env.Simulation.Qvel[0] + env.Simulation.Qvel[1] * env.Simulation.Qvel[1]);
+        double control = 0.5 * action.Sum(a => (double)a * a);
+        Assert.True(speed > 0);
+        Assert.Equal(speed, env.LastTerms.Forward, 1e-12);
+        Assert.Equal((env.Simulation.Xpos[3 * torso] - xBefore) / 0.05, env.LastTerms.XVelocity, 1e-12); // still reported, not paid
+        Assert.Equal((float)(speed + 1.0 - control), result.Reward, 1e-5f);
+    }
+
+    [Fact]
+    public void The_ant_takes_only_its_two_reward_options()
+    {
+        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get("ant:reward=sideways"));
+        Assert.Contains("reward=speed or reward=forward", refused.Message);
+    }
+
+    [MuJoCoFact]
     public void Humanoid_pays_the_centre_of_mass_velocity_and_observes_the_body_arrays()
     {
         using MuJoCoEnvironment env = MuJoCoTasks.Raw("humanoid");

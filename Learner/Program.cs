@@ -18,6 +18,7 @@ var root = new RootCommand("SoftQDistributed learner: soft Q-learning with amort
     ServeCommand.Create(),
     LaunchCommand.Create(),
     ComposeCommand.Create(),
+    CurvesCommand.Create(),
     SettingsCommand.Create(),
 };
 // Errors a user can fix are one line on standard error and exit code 2.

@@ -30,6 +30,9 @@ public sealed class MetricsLog : IDisposable
         return new MetricsLog(writer, epochs);
     }
 
+    /// <summary>The rows of <paramref name="directory"/>'s <c>metrics.csv</c>, read only.</summary>
+    public static IReadOnlyList<EpochMetrics> ReadAll(string directory) => Read(Path.Combine(directory, FileName), _ => true);
+
     public void Append(EpochMetrics epoch)
     {
         _epochs.Add(epoch);

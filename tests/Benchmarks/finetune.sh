@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Issue 15's pretraining experiment (Haarnoja et al. 2017, Section 5.3): pretrain a maximum-entropy policy on a broad
+# task, then train the target task for each seed from it (train --init-from) and from scratch. One JSON line per seed:
+# the from-scratch run's final evaluation return, and the env steps each run first reached it (its epoch's evaluation
+# mean); the fine-tuned run needs at most half as many for the claim to hold. Then a summary line, and both groups'
+# learning curves on one plot (OUT/finetune.svg, by `curves`).
+# Usage: tests/Benchmarks/finetune.sh [--pretrain ENV] [--task ENV] [--pretrain-steps N] [--steps N] [--out DIR] [--jobs N] [seed ...]
+# Defaults: the paper's Ant (--pretrain ant:reward=speed --task ant, 200000 steps each; hours on two cores), seeds 1 2 3.
+# A minutes-long check of the mechanism: --pretrain multigoal --task multigoal:goals=2 --pretrain-steps 20000 --steps 10000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pretrain=ant:reward=speed task=ant pretrain_steps=200000 steps=200000 out=runs/finetune jobs=2
+while [ $# -gt 0 ]; do
+  case $1 in
+    --pretrain) pretrain=$2; shift 2 ;;
+    --task) task=$2; shift 2 ;;
+    --pretrain-steps) pretrain_steps=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    *) break ;;
+  esac
+done
+seeds=("$@"); [ ${#seeds[@]} -eq 0 ] && seeds=(1 2 3)
+dotnet build Learner -c Release -v q -nologo >/dev/null
+learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll"
+mkdir -p "$out"
+echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "# pretrain $pretrain for $pretrain_steps steps; then $task for $steps steps, fine-tuned and from scratch, seeds ${seeds[*]}"
+$learner train --env "$pretrain" --seed 1 --env-steps "$pretrain_steps" --out "$out/pretrained" --force >/dev/null 2>"$out/pretrained.log"
+for seed in "${seeds[@]}"; do
+  echo "train --env $task --seed $seed --env-steps $steps --out $out/scratch-$seed --force"
+  echo "train --env $task --seed $seed --env-steps $steps --init-from $out/pretrained --out $out/finetuned-$seed --force"
+done | xargs -P "$jobs" -I{} sh -c "$learner {} >/dev/null 2>&1"
+join() { local IFS=,; echo "$*"; }
+$learner curves --title "$task: fine-tuned from $pretrain against from scratch" --out "$out/finetune.svg" \
+  --group "from scratch=$(join "${seeds[@]/#/$out/scratch-}")" --group "fine-tuned=$(join "${seeds[@]/#/$out/finetuned-}")" >/dev/null
+python3 - "$out" "${seeds[@]}" <<'PY'
+import csv, json, sys
+out, seeds = sys.argv[1], sys.argv[2:]
+def curve(run):
+    return [(int(r["env_steps"]), float(r["return_avg"])) for r in csv.DictReader(open(f"{out}/{run}/metrics.csv"))]
+def first_reaching(points, target):
+    return next((steps for steps, ret in points if ret >= target), None)
+held = 0
+for seed in seeds:
+    target = json.load(open(f"{out}/scratch-{seed}/summary.json"))["eval"]["mean_return"]
+    scratch, tuned = first_reaching(curve(f"scratch-{seed}"), target), first_reaching(curve(f"finetuned-{seed}"), target)
+    budget = curve(f"scratch-{seed}")[-1][0]
+    ok = tuned is not None and tuned <= 0.5 * budget
+    held += ok
+    print(json.dumps({"experiment": "finetune", "seed": int(seed), "scratch_final_return": round(target, 1),
+                      "scratch_steps_to_reach": scratch, "finetuned_steps_to_reach": tuned, "budget": budget,
+                      "finetuned_final_return": round(json.load(open(f"{out}/finetuned-{seed}/summary.json"))["eval"]["mean_return"], 1),
+                      "within_half_the_steps": ok}))
+print(json.dumps({"experiment": "finetune", "seeds": len(seeds), "seeds_within_half_the_steps": held, "figure": f"{out}/finetune.svg"}))
+PY

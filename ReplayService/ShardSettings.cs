@@ -39,12 +39,6 @@ public sealed record ShardSettings
     [Switch("--min-size")]
     public int MinSizeToSample { get; set; } = 1;
 
-    [Description("Samples-per-insert ratio; unset leaves sampling free of inserts.")]
-    public double? SamplesPerInsert { get; set; }
-
-    [Description("Slack of the samples-per-insert rate limiter, in samples.")]
-    public double ErrorBuffer { get; set; } = 1_000;
-
     [Description("Priority exponent α; unset samples uniformly.")]
     public double? PriorityExponent { get; set; }
 
@@ -86,6 +80,5 @@ public sealed record ShardSettings
         TableSettings().Validate();
     }
 
-    public Shared.Replay.ReplayTableSettings TableSettings() => new(ObsDim, ActDim, Capacity,
-        new Shared.Replay.RateLimiterSettings(MinSizeToSample, SamplesPerInsert, ErrorBuffer), PriorityExponent, Seed);
+    public Shared.Replay.ReplayTableSettings TableSettings() => new(ObsDim, ActDim, Capacity, MinSizeToSample, PriorityExponent, Seed);
 }

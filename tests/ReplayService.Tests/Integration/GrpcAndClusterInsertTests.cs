@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Grpc.Core;
 using SoftQDistributed.ReplayService.Tests.Unit;
 using SoftQDistributed.Shared.Cluster;
 using SoftQDistributed.Shared.Cluster.Messages;
@@ -35,7 +36,8 @@ public sealed class GrpcAndClusterInsertTests
         // One refusal each way: a NaN over gRPC (refused by the edge), a batch of another shape over the cluster (by the actor).
         TransitionBatch nan = TestRows.Batch(4, 3, 2, 100);
         nan.Rewards[1] = float.NaN;
-        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(nan) }));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(nan) }));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         InsertAck refused = await shardActor.Ask<InsertAck>(new InsertTransitions { Sequence = 2, Rows = TransitionBlob.From(TestRows.Batch(4, 2, 2, 200)) },
             TimeSpan.FromSeconds(10));
         Assert.Equal("wrong_shape", refused.Refusal);

@@ -35,7 +35,7 @@ public sealed record ShardSettings
     [Description("Transitions this shard holds; the oldest are replaced beyond.")]
     public int Capacity { get; set; } = 1_000_000;
 
-    [Description("Transitions stored before sampling is allowed.")]
+    [Description("Transitions stored before samples are served; a gRPC Sample waits for them.")]
     [Switch("--min-size")]
     public int MinSizeToSample { get; set; } = 1;
 

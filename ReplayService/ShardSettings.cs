@@ -35,15 +35,9 @@ public sealed record ShardSettings
     [Description("Transitions this shard holds; the oldest are replaced beyond.")]
     public int Capacity { get; set; } = 1_000_000;
 
-    [Description("Transitions stored before sampling is allowed.")]
+    [Description("Transitions stored before samples are served; a gRPC Sample waits for them.")]
     [Switch("--min-size")]
     public int MinSizeToSample { get; set; } = 1;
-
-    [Description("Samples-per-insert ratio; unset leaves sampling free of inserts.")]
-    public double? SamplesPerInsert { get; set; }
-
-    [Description("Slack of the samples-per-insert rate limiter, in samples.")]
-    public double ErrorBuffer { get; set; } = 1_000;
 
     [Description("Priority exponent α; unset samples uniformly.")]
     public double? PriorityExponent { get; set; }
@@ -86,6 +80,5 @@ public sealed record ShardSettings
         TableSettings().Validate();
     }
 
-    public Shared.Replay.ReplayTableSettings TableSettings() => new(ObsDim, ActDim, Capacity,
-        new Shared.Replay.RateLimiterSettings(MinSizeToSample, SamplesPerInsert, ErrorBuffer), PriorityExponent, Seed);
+    public Shared.Replay.ReplayTableSettings TableSettings() => new(ObsDim, ActDim, Capacity, MinSizeToSample, PriorityExponent, Seed);
 }

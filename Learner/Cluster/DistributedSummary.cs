@@ -7,8 +7,7 @@ namespace SoftQDistributed.Learner.Cluster;
 /// What launch adds to the learner's summary.json under <c>distributed</c>: the cluster's shape, end-to-end rates
 /// over launch's own wall time (first child started to the learner done), policy lag, and lost transitions: those
 /// the actor nodes counted dropped up to the moment the learner was done, and, apart, those they still held when
-/// stopped after it (acted beyond the budget; the shards' rate limiters no longer admit them once the learner stops
-/// sampling).
+/// stopped after it (acted within the pace's steps-ahead but not yet delivered when the learner was done).
 /// </summary>
 public sealed record DistributedSummary(
     [property: JsonPropertyName("actors")] int Actors,

@@ -7,11 +7,14 @@ using SoftQDistributed.Shared.Replay;
 namespace SoftQDistributed.ReplayService.Cluster;
 
 /// <summary>
-/// The replay shard actor at <c>/user/replay-shard</c>: the cluster's way into this node's <see cref="ReplayTable"/>.
-/// Inserts are acknowledged one by one (the actor nodes' credit), samples answered with the rows, status on request.
-/// Messages that arrive before the snapshot is restored wait (stashed); a batch of another shape is refused with
-/// the reason and counted, and never touches the table. The table has no rate limiter here: the learner paces the
-/// whole cluster, so every call completes at once and the actor never blocks.
+/// The replay shard actor at <c>/user/replay-shard</c>: every insert into this node's <see cref="ReplayTable"/> goes
+/// through it, from the cluster and from the gRPC edge alike. Cluster inserts are acknowledged one by one (the actor
+/// nodes' credit), samples answered with the rows, status on request. Messages that arrive before the snapshot is
+/// restored wait (stashed); a batch of another shape is refused with the reason and counted, and never touches the
+/// table. The gRPC edge's batches (<see cref="EdgeInsert"/>) come decoded and checked; a refusal of one is answered
+/// and counted by the edge's call accounting, once. The edge's reads (Sample, Info, UpdatePriorities, Checkpoint) go
+/// to the thread-safe table directly. Nothing paces inserts here (the learner paces the whole cluster), so every call
+/// completes at once and the actor never blocks.
 /// </summary>
 public sealed class ReplayShardActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -54,6 +57,7 @@ public sealed class ReplayShardActor : ReceiveActor, IWithUnboundedStash, IWithT
     private void Serving()
     {
         Receive<InsertTransitions>(Insert);
+        Receive<EdgeInsert>(Insert);
         Receive<SampleTransitions>(Sample);
         Receive<ShardStatusRequest>(_ => Sender.Tell(Status()));
     }
@@ -66,30 +70,49 @@ public sealed class ReplayShardActor : ReceiveActor, IWithUnboundedStash, IWithT
             Refuse(message, "wrong_shape", $"rows of (obs {rows.ObsDim}, act {rows.ActDim}); this shard stores (obs {_shard.Settings.ObsDim}, act {_shard.Settings.ActDim})");
             return;
         }
-        if (rows.Invalid() is { } reason) // checked on decoding already; local senders (the gRPC edge) skip the serializer
+        if (rows.Invalid() is { } reason) // checked on decoding already; the last guard before the table
         {
             Refuse(message, reason, $"{rows.Count} rows");
             return;
         }
         if (_insertScratch.Capacity < rows.Count) _insertScratch = new TransitionBatch(rows.Count, rows.ObsDim, rows.ActDim);
         rows.CopyTo(_insertScratch);
-        ValueTask<long> insert = _shard.Table.InsertAsync(_insertScratch, ReadOnlyMemory<double>.Empty, CancellationToken.None);
-        if (!insert.IsCompletedSuccessfully)
+        try
         {
-            // Only a closing table (the process is stopping) does not complete at once: the sender resends elsewhere.
-            _ = insert.AsTask().ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
-            Refuse(message, "shutting_down", "the shard is stopping");
+            _shard.Table.Insert(_insertScratch, default);
+        }
+        catch (ReplayClosedException)
+        {
+            Refuse(message, "shutting_down", "the shard is stopping"); // the sender resends elsewhere
             return;
         }
         _shard.SawPolicyVersion(message.PolicyVersion);
         Sender.Tell(new InsertAck { Sequence = message.Sequence, ShardSize = _shard.Table.Count });
     }
 
+    private void Insert(EdgeInsert message)
+    {
+        long firstKey;
+        try
+        {
+            firstKey = _shard.Table.Insert(message.Rows, message.Priorities);
+        }
+        catch (ReplayClosedException)
+        {
+            Sender.Tell(new EdgeInsertAnswer(0, "shutting_down"));
+            return;
+        }
+        _shard.SawPolicyVersion(message.PolicyVersion);
+        Sender.Tell(new EdgeInsertAnswer(firstKey, Refusal: null));
+    }
+
     private void Sample(SampleTransitions request)
     {
-        if (_shard.Table.Count == 0)
+        int size = _shard.Table.Count;
+        if (size < _shard.Settings.MinSizeToSample)
         {
-            Sender.Tell(new SampledTransitions { Refusal = "empty", Status = Status() });
+            // Answered at once, never waited for: the learner asks again, or asks another shard.
+            Sender.Tell(new SampledTransitions { Refusal = size == 0 ? "empty" : "below_min_size", Status = Status() });
             return;
         }
         if (_sampleScratch.Batch.Capacity < request.Count)

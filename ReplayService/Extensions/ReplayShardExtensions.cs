@@ -32,7 +32,8 @@ public static class ReplayShardExtensions
 
     public static WebApplicationBuilder AddReplayShard(this WebApplicationBuilder builder, ShardSettings settings, ClusterSettings cluster)
     {
-        // The cluster member: role "replay", with the shard actor at /user/replay-shard owning this node's table.
+        // The cluster member: role "replay", with the shard actor at /user/replay-shard owning this node's table; the
+        // registry hands it to the gRPC edge (IRequiredActor<ReplayShardActor>), whose inserts it stores too.
         builder.Services.AddSoftQCluster(cluster, "replay", (akka, provider) =>
             akka.WithActors((system, registry) =>
                 registry.Register<ReplayShardActor>(system.ActorOf(ReplayShardActor.Props(provider.GetRequiredService<ReplayShard>()), Topics.ReplayShardActor))));

@@ -1,20 +1,30 @@
+using Akka.Actor;
+using Akka.Hosting;
 using Google.Protobuf;
 using Grpc.Core;
+using SoftQDistributed.ReplayService.Cluster;
 using SoftQDistributed.Shared.Proto.Replay;
 using SoftQDistributed.Shared.Replay;
 using ReplayServiceBase = SoftQDistributed.Shared.Proto.Replay.ReplayService.ReplayServiceBase;
 
 namespace SoftQDistributed.ReplayService.Grpc;
 
-/// <summary>The replay service's gRPC methods over one shard (see Shared/Proto/replay.proto), served by Grpc.AspNetCore.</summary>
-public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetime lifetime) : ReplayServiceBase
+/// <summary>
+/// The replay service's gRPC methods over one shard (see Shared/Proto/replay.proto), served by Grpc.AspNetCore.
+/// Inserts are decoded and checked here, then stored by the shard actor (as the cluster's are); reads go to the table.
+/// </summary>
+public sealed class ReplayGrpcService(ReplayShard shard, IRequiredActor<ReplayShardActor> shardActor, IHostApplicationLifetime lifetime) : ReplayServiceBase
 {
+    /// <summary>The actor answers at once; only a stopped or stalled ActorSystem leaves an insert unanswered this long.</summary>
+    private static readonly TimeSpan ActorAnswerLimit = TimeSpan.FromSeconds(10);
+
     private ReplayTable Table => shard.Table;
 
     public override async Task<InsertResponse> Insert(IAsyncStreamReader<InsertRequest> requests, ServerCallContext context)
     {
         EnsureReady();
         using var scope = new ShardCallScope(context, lifetime.ApplicationStopping);
+        IActorRef actor = await shardActor.GetAsync(scope.Token).ConfigureAwait(false);
         var response = new InsertResponse();
         TransitionBatch? batch = null;
         while (await NextAsync(requests, scope).ConfigureAwait(false))
@@ -31,21 +41,7 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             {
                 throw Invalid(ex.Reason, ex.Message);
             }
-            double[] priorities = Priorities(request, batch.Count);
-            long first;
-            try
-            {
-                first = await Table.InsertAsync(batch, priorities, scope.Token).ConfigureAwait(false);
-            }
-            catch (RateLimitedException ex) when (scope.DeadlineReached)
-            {
-                throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_insert");
-            }
-            catch (Exception ex) when (ex is ReplayClosedException || (ex is OperationCanceledException && scope.Stopping))
-            {
-                throw ShuttingDown();
-            }
-            shard.SawPolicyVersion(request.PolicyVersion);
+            long first = await StoreAsync(actor, new EdgeInsert(batch, Priorities(request, batch.Count), request.PolicyVersion), scope).ConfigureAwait(false);
             response.Transitions += (ulong)batch.Count;
             response.Batches++;
             response.LastKey = (ulong)(first + batch.Count - 1);
@@ -72,9 +68,9 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             {
                 await Table.SampleAsync(sample, size, request.ImportanceExponent, scope.Token).ConfigureAwait(false);
             }
-            catch (RateLimitedException ex) when (scope.DeadlineReached)
+            catch (BelowMinSizeException ex) when (scope.DeadlineReached)
             {
-                throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "rate_limited_sample");
+                throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, ex.Message, "below_min_size");
             }
             catch (Exception ex) when (ex is ReplayClosedException || (ex is OperationCanceledException && scope.Stopping))
             {
@@ -116,15 +112,10 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
             TotalSampled = (ulong)info.TotalSampled,
             InsertCalls = (ulong)info.InsertCalls,
             SampleCalls = (ulong)info.SampleCalls,
-            InsertBlockedSeconds = info.InsertBlocked.TotalSeconds,
             SampleBlockedSeconds = info.SampleBlocked.TotalSeconds,
-            InsertsBlockedNow = (uint)info.InsertsBlockedNow,
             SamplesBlockedNow = (uint)info.SamplesBlockedNow,
             Prioritized = Table.IsPrioritized,
             MinSizeToSample = (uint)s.MinSizeToSample,
-            SamplesPerInsert = s.SamplesPerInsert ?? 0,
-            ErrorBuffer = s.ErrorBuffer,
-            RateLimiterDiff = info.RateLimiterDiff,
             SnapshotsWritten = (ulong)shard.Snapshots.SnapshotsWritten,
             LastSnapshotUnixSeconds = shard.Snapshots.LastSnapshotTime?.ToUnixTimeMilliseconds() / 1000.0 ?? 0,
             LastSnapshotPath = shard.Snapshots.LastSnapshotPath ?? "",
@@ -180,6 +171,33 @@ public sealed class ReplayGrpcService(ReplayShard shard, IHostApplicationLifetim
         {
             throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, "the call's deadline came while waiting for the next insert message", "deadline");
         }
+    }
+
+    /// <summary>
+    /// Has the shard actor store one checked batch and returns the key of its first row. An insert the call gave up
+    /// on (deadline, stopping, no answer) may still be stored afterwards, as with any unacknowledged write.
+    /// </summary>
+    private static async Task<long> StoreAsync(IActorRef actor, EdgeInsert insert, ShardCallScope scope)
+    {
+        EdgeInsertAnswer answer;
+        try
+        {
+            answer = await actor.Ask<EdgeInsertAnswer>(insert, ActorAnswerLimit, scope.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (scope.Stopping && ex is OperationCanceledException or AskTimeoutException)
+        {
+            throw ShuttingDown();
+        }
+        catch (OperationCanceledException) when (scope.DeadlineReached)
+        {
+            throw ReplayRefusal.Create(StatusCode.DeadlineExceeded, "the call's deadline came while the shard stored a batch", "deadline");
+        }
+        catch (AskTimeoutException)
+        {
+            throw ReplayRefusal.Create(StatusCode.Unavailable, $"the shard actor did not answer within {ActorAnswerLimit.TotalSeconds:0} s; retry on another shard", "shard_unresponsive");
+        }
+        // Its only refusal: the table has closed, the process is stopping.
+        return answer.Refusal is null ? answer.FirstKey : throw ShuttingDown();
     }
 
     private double[] Priorities(InsertRequest request, int rows)

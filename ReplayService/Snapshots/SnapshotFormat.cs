@@ -69,8 +69,6 @@ public static class SnapshotFormat
             Capacity: BinaryPrimitives.ReadInt32LittleEndian(h[20..]),
             Count: BinaryPrimitives.ReadInt32LittleEndian(h[24..]),
             TotalAdded: BinaryPrimitives.ReadInt64LittleEndian(h[32..]),
-            LimiterInserts: BinaryPrimitives.ReadInt64LittleEndian(h[40..]),
-            LimiterSamples: BinaryPrimitives.ReadInt64LittleEndian(h[48..]),
             TotalSampled: BinaryPrimitives.ReadInt64LittleEndian(h[56..]),
             MaxPriority: BinaryPrimitives.ReadDoubleLittleEndian(h[64..]));
         var header = new SnapshotHeader(table, ChunkRows: BinaryPrimitives.ReadInt32LittleEndian(h[28..]), HasPriorities: h[72] != 0,
@@ -135,8 +133,9 @@ public static class SnapshotFormat
         BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(24), t.Count);
         BinaryPrimitives.WriteInt32LittleEndian(h.AsSpan(28), chunkRows);
         BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(32), t.TotalAdded);
-        BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(40), t.LimiterInserts);
-        BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(48), t.LimiterSamples);
+        // Bytes 40..55 held the per-shard rate limiter's insert and sample counts: left zero and not read, so the
+        // layout and format version stay and snapshots written with a limiter still restore. Zeros rather than the
+        // totals (bytes 32 and 56 hold those), so nothing is stored twice.
         BinaryPrimitives.WriteInt64LittleEndian(h.AsSpan(56), t.TotalSampled);
         BinaryPrimitives.WriteDoubleLittleEndian(h.AsSpan(64), t.MaxPriority);
         h[72] = hasPriorities ? (byte)1 : (byte)0;

@@ -8,7 +8,7 @@ namespace SoftQDistributed.ReplayService.Telemetry;
 /// A shard's metrics on its role's registry. Sizes and counters are read from the table before each scrape, so
 /// inserts and samples pay nothing for them; only snapshots record as they happen. Series: softq_replay_size,
 /// softq_replay_capacity, softq_replay_inserted_transitions_total, softq_replay_sampled_transitions_total,
-/// softq_replay_rejected_total{reason}, softq_replay_rate_limiter_blocked_seconds_total{operation},
+/// softq_replay_rejected_total{reason}, softq_replay_sample_wait_seconds_total,
 /// softq_replay_snapshot_duration_seconds, softq_replay_snapshot_last_success_timestamp_seconds,
 /// softq_replay_snapshot_failures_total, softq_replay_restored_transitions.
 /// </summary>
@@ -33,9 +33,9 @@ public sealed class ReplayShardMetrics
         Counter inserted = f.CreateCounter("softq_replay_inserted_transitions_total", "Transitions inserted since the shard's data began (restored with its snapshot)");
         Counter sampled = f.CreateCounter("softq_replay_sampled_transitions_total", "Transitions sampled since the shard's data began (restored with its snapshot)");
         Counter rejected = f.CreateCounter("softq_replay_rejected_total",
-            "Calls the shard refused or failed, by reason (bad input, rate-limit deadline, shutting down, unauthenticated, ...)", ["reason"]);
-        Counter blocked = f.CreateCounter("softq_replay_rate_limiter_blocked_seconds_total",
-            "Time inserts and samples spent waiting for the rate limiter (counted when each wait ends)", ["operation"]);
+            "Calls the shard refused or failed, by reason (bad input, a sample's deadline below the minimum size, shutting down, unauthenticated, ...)", ["reason"]);
+        Counter sampleWait = f.CreateCounter("softq_replay_sample_wait_seconds_total",
+            "Time gRPC samples spent waiting for the shard to hold --min-size transitions (counted when each wait ends)");
         _snapshotDuration = f.CreateHistogram("softq_replay_snapshot_duration_seconds", "Time to write one snapshot",
             new HistogramConfiguration { Buckets = SnapshotSeconds });
         _lastSuccess = f.CreateGauge("softq_replay_snapshot_last_success_timestamp_seconds", "Unix time of the newest snapshot written or restored; 0 before the first");
@@ -49,8 +49,7 @@ public sealed class ReplayShardMetrics
             inserted.IncTo(info.TotalInserted);
             sampled.IncTo(info.TotalSampled);
             foreach ((string reason, long count) in shard.Rejected) rejected.WithLabels(reason).IncTo(count);
-            blocked.WithLabels("insert").IncTo(info.InsertBlocked.TotalSeconds);
-            blocked.WithLabels("sample").IncTo(info.SampleBlocked.TotalSeconds);
+            sampleWait.IncTo(info.SampleBlocked.TotalSeconds);
         });
     }
 

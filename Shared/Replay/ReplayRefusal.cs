@@ -4,7 +4,7 @@ namespace SoftQDistributed.Shared.Replay;
 
 /// <summary>
 /// A replay shard's refusals carry a short stable reason in the <c>softq-reason</c> trailer: the shard counts
-/// refusals by it, and a client tells a status the shard sent (e.g. DEADLINE_EXCEEDED from its rate limiter) from
+/// refusals by it, and a client tells a status the shard sent (e.g. DEADLINE_EXCEEDED for a sample below its minimum size) from
 /// one made up on its own side (its local deadline, a broken connection), which carries no trailer.
 /// </summary>
 public static class ReplayRefusal

@@ -6,7 +6,7 @@ namespace SoftQDistributed.Shared.Replay;
 /// The in-memory replay buffer: a ring of fixed capacity in struct-of-arrays layout (one contiguous float
 /// array per field), oldest rows overwritten first once full, uniform sampling with replacement.
 /// Every transition gets a key, its insertion sequence number, so priorities and snapshots can name it.
-/// Not thread-safe: <see cref="ReplayTable"/> adds the locking, rate limiting and priorities a shard needs.
+/// Not thread-safe: <see cref="ReplayTable"/> adds the locking, the minimum size to sample and priorities a shard needs.
 /// </summary>
 public sealed class ReplayStore
 {

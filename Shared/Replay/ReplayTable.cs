@@ -4,25 +4,23 @@ using SoftQDistributed.Shared.Numerics;
 namespace SoftQDistributed.Shared.Replay;
 
 /// <summary>
-/// One shard's table: the <see cref="ReplayStore"/> behind a lock, with the rate limiter (calls that may not
-/// pass wait, asynchronously, until they may or until cancelled), optional prioritized sampling, counters,
-/// and copy-on-write captures for snapshots.
+/// One shard's table: the <see cref="ReplayStore"/> behind a lock, with optional prioritized sampling, counters,
+/// and copy-on-write captures for snapshots. An insert completes at once: nothing paces it here (the learner paces
+/// the whole cluster). A sample waits, asynchronously, until the table holds its minimum size or it is cancelled.
 /// </summary>
 public sealed class ReplayTable
 {
     private readonly object _gate = new();
     private readonly ReplayStore _store;
-    private readonly RateLimiter _limiter;
     private readonly SumTree? _priorities; // leaves hold p^α, slot by slot
     private readonly double _alpha;
     private readonly Rng _rng;
     private int[] _slotScratch = [];
     private double _maxPriority = 1.0;
     private TaskCompletionSource _changed = NewSignal();
-    private int _waiters;
     private long _insertCalls, _sampleCalls, _totalSampled;
-    private long _insertBlockedTicks, _sampleBlockedTicks;
-    private int _insertsBlockedNow, _samplesBlockedNow;
+    private long _sampleBlockedTicks;
+    private int _samplesBlockedNow;
     private bool _closed;
     private TableCapture? _capture;
 
@@ -32,7 +30,6 @@ public sealed class ReplayTable
         settings.Validate();
         Settings = settings;
         _store = new ReplayStore(settings.ObsDim, settings.ActDim, settings.Capacity);
-        _limiter = new RateLimiter(settings.RateLimiter);
         _rng = new Rng(settings.Seed);
         if (settings.PriorityExponent is { } alpha)
         {
@@ -51,49 +48,29 @@ public sealed class ReplayTable
     }
 
     /// <summary>
-    /// Inserts the first <c>batch.Count</c> rows whole, waiting for the rate limiter if it must.
-    /// Priorities (one per row, or empty for "the highest seen so far") apply to prioritized tables.
+    /// Inserts the first <c>batch.Count</c> rows whole, at once; throws <see cref="ReplayClosedException"/> once the
+    /// table is closed. Priorities (one per row, or empty for "the highest seen so far") apply to prioritized tables.
     /// Returns the key of the first row.
     /// </summary>
-    public async ValueTask<long> InsertAsync(TransitionBatch batch, ReadOnlyMemory<double> priorities, CancellationToken cancellationToken)
+    public long Insert(TransitionBatch batch, ReadOnlySpan<double> priorities)
     {
         CheckBatch(batch);
         if (!priorities.IsEmpty && priorities.Length != batch.Count)
             throw new ArgumentException($"{priorities.Length} priorities for {batch.Count} rows", nameof(priorities));
-        foreach (double p in priorities.Span)
+        foreach (double p in priorities)
             if (!(p >= 0) || double.IsPositiveInfinity(p)) throw new ArgumentException($"priority {p} is not finite and non-negative", nameof(priorities));
-
-        long blockedSince = 0;
-        string limit = "";
-        while (true)
+        lock (_gate)
         {
-            Task changed;
-            lock (_gate)
-            {
-                if (_closed)
-                {
-                    if (blockedSince != 0) EndBlock(ref _insertBlockedTicks, ref _insertsBlockedNow, blockedSince);
-                    throw new ReplayClosedException();
-                }
-                string? heldBy = _limiter.InsertBlockedBy(_store.Count);
-                if (heldBy is null)
-                {
-                    if (blockedSince != 0) EndBlock(ref _insertBlockedTicks, ref _insertsBlockedNow, blockedSince);
-                    long key = InsertLocked(batch, priorities.Span);
-                    Signal();
-                    return key;
-                }
-                if (blockedSince == 0) BeginBlock(ref _insertsBlockedNow, ref blockedSince);
-                limit = heldBy;
-                changed = _changed.Task;
-            }
-            await WaitOrGiveUp(changed, "insert", limit, blockedSince, isInsert: true, cancellationToken).ConfigureAwait(false);
+            if (_closed) throw new ReplayClosedException();
+            long key = InsertLocked(batch, priorities);
+            WakeSamples();
+            return key;
         }
     }
 
     /// <summary>
     /// Draws <paramref name="count"/> rows with replacement (uniformly, or by priority) into the destination,
-    /// waiting for the rate limiter if it must. β is the importance-sampling exponent of prioritized tables.
+    /// waiting until the table holds its minimum size. β is the importance-sampling exponent of prioritized tables.
     /// </summary>
     public async ValueTask SampleAsync(ReplaySample destination, int count, double importanceExponent, CancellationToken cancellationToken)
     {
@@ -104,7 +81,6 @@ public sealed class ReplayTable
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be in [1, {destination.Batch.Capacity}]");
 
         long blockedSince = 0;
-        string limit = "";
         while (true)
         {
             Task changed;
@@ -112,22 +88,23 @@ public sealed class ReplayTable
             {
                 if (_closed)
                 {
-                    if (blockedSince != 0) EndBlock(ref _sampleBlockedTicks, ref _samplesBlockedNow, blockedSince);
+                    if (blockedSince != 0) EndBlock(blockedSince);
                     throw new ReplayClosedException();
                 }
-                string? heldBy = _limiter.SampleBlockedBy(_store.Count);
-                if (heldBy is null)
+                if (_store.Count >= Settings.MinSizeToSample)
                 {
-                    if (blockedSince != 0) EndBlock(ref _sampleBlockedTicks, ref _samplesBlockedNow, blockedSince);
+                    if (blockedSince != 0) EndBlock(blockedSince);
                     SampleLocked(destination, count, importanceExponent);
-                    Signal();
                     return;
                 }
-                if (blockedSince == 0) BeginBlock(ref _samplesBlockedNow, ref blockedSince);
-                limit = heldBy;
+                if (blockedSince == 0)
+                {
+                    blockedSince = Stopwatch.GetTimestamp();
+                    _samplesBlockedNow++;
+                }
                 changed = _changed.Task;
             }
-            await WaitOrGiveUp(changed, "sample", limit, blockedSince, isInsert: false, cancellationToken).ConfigureAwait(false);
+            await WaitOrGiveUp(changed, blockedSince, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -156,8 +133,7 @@ public sealed class ReplayTable
         lock (_gate)
         {
             return new ReplayTableInfo(_store.Count, _store.Capacity, _store.TotalAdded, _totalSampled, _insertCalls, _sampleCalls,
-                _limiter.Diff, Stopwatch.GetElapsedTime(0, _insertBlockedTicks), Stopwatch.GetElapsedTime(0, _sampleBlockedTicks),
-                _insertsBlockedNow, _samplesBlockedNow);
+                Stopwatch.GetElapsedTime(0, _sampleBlockedTicks), _samplesBlockedNow);
         }
     }
 
@@ -181,13 +157,13 @@ public sealed class ReplayTable
         }
     }
 
-    /// <summary>Refuses every later insert and sample, and ends those waiting; the shard calls this when it starts to stop.</summary>
+    /// <summary>Refuses every later insert and sample, and ends the samples waiting; the shard calls this when it starts to stop.</summary>
     public void Close()
     {
         lock (_gate)
         {
             _closed = true;
-            Signal();
+            WakeSamples();
         }
     }
 
@@ -207,7 +183,7 @@ public sealed class ReplayTable
                 _priorities.CopyLeavesTo(leaves);
             }
             var header = new TableCaptureHeader(Settings.ObsDim, Settings.ActDim, _store.Capacity, _store.Count, _store.TotalAdded,
-                _limiter.Inserts, _limiter.Samples, _totalSampled, _maxPriority);
+                _totalSampled, _maxPriority);
             _capture = new TableCapture(this, header, leaves, chunkRows);
             return _capture;
         }
@@ -232,7 +208,6 @@ public sealed class ReplayTable
                 slot += rows.Rows;
             }
             _store.RestorePosition(header.TotalAdded);
-            _limiter.Restore(header.LimiterInserts, header.LimiterSamples);
             _totalSampled = header.TotalSampled;
             _maxPriority = header.MaxPriority;
             if (_priorities is not null)
@@ -268,7 +243,6 @@ public sealed class ReplayTable
                 SetPriorityLocked(slot, priorities.IsEmpty ? _maxPriority : priorities[i]);
             }
         }
-        _limiter.RecordInserts(n);
         _insertCalls++;
         return firstKey;
     }
@@ -310,7 +284,6 @@ public sealed class ReplayTable
         _store.Gather(slots, destination.Batch);
         for (int i = 0; i < count; i++) destination.Keys[i] = _store.KeyAt(slots[i]);
         destination.TableSize = size;
-        _limiter.RecordSamples(count);
         _totalSampled += count;
         _sampleCalls++;
     }
@@ -321,7 +294,7 @@ public sealed class ReplayTable
         _priorities![slot] = Math.Pow(priority, _alpha);
     }
 
-    private async ValueTask WaitOrGiveUp(Task changed, string operation, string limit, long blockedSince, bool isInsert, CancellationToken token)
+    private async ValueTask WaitOrGiveUp(Task changed, long blockedSince, CancellationToken token)
     {
         try
         {
@@ -330,35 +303,27 @@ public sealed class ReplayTable
         catch (OperationCanceledException)
         {
             bool closed;
+            int size;
             lock (_gate)
             {
-                if (isInsert) EndBlock(ref _insertBlockedTicks, ref _insertsBlockedNow, blockedSince);
-                else EndBlock(ref _sampleBlockedTicks, ref _samplesBlockedNow, blockedSince);
-                closed = _closed;
+                EndBlock(blockedSince);
+                (closed, size) = (_closed, _store.Count);
             }
-            if (closed) throw new ReplayClosedException(); // stopping, not the limiter, ended the wait
-            throw new RateLimitedException(operation, limit, Stopwatch.GetElapsedTime(blockedSince), token);
+            if (closed) throw new ReplayClosedException(); // stopping, not the minimum size, ended the wait
+            throw new BelowMinSizeException(Settings.MinSizeToSample, size, Stopwatch.GetElapsedTime(blockedSince), token);
         }
     }
 
-    private void BeginBlock(ref int blockedNow, ref long blockedSince)
+    private void EndBlock(long blockedSince)
     {
-        blockedSince = Stopwatch.GetTimestamp();
-        blockedNow++;
-        _waiters++;
+        _sampleBlockedTicks += Stopwatch.GetTimestamp() - blockedSince;
+        _samplesBlockedNow--;
     }
 
-    private void EndBlock(ref long blockedTicks, ref int blockedNow, long blockedSince)
+    /// <summary>Wakes every waiting sample to re-check the size; free when none waits.</summary>
+    private void WakeSamples()
     {
-        blockedTicks += Stopwatch.GetTimestamp() - blockedSince;
-        blockedNow--;
-        _waiters--;
-    }
-
-    /// <summary>Wakes every waiter to re-check the limiter; free when nobody waits.</summary>
-    private void Signal()
-    {
-        if (_waiters == 0) return;
+        if (_samplesBlockedNow == 0) return;
         TaskCompletionSource old = _changed;
         _changed = NewSignal();
         old.TrySetResult();

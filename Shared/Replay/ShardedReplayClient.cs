@@ -247,7 +247,7 @@ public sealed class ShardedReplayClient : IDisposable
     /// <summary>
     /// Transport failures (the client's own status, with the exception behind it: refused connection, TLS),
     /// UNAVAILABLE and silence (our own deadline passed with no status) mark a shard down. A refusal the shard sent
-    /// (it carries a reason), DEADLINE_EXCEEDED from its rate limiter included, is an answer: the caller gets it.
+    /// (it carries a reason), DEADLINE_EXCEEDED for a sample below its minimum size included, is an answer: the caller gets it.
     /// </summary>
     private static bool IsUnreachable(RpcException ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested

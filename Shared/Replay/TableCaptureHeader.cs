@@ -7,7 +7,5 @@ public sealed record TableCaptureHeader(
     int Capacity,
     int Count,
     long TotalAdded,
-    long LimiterInserts,
-    long LimiterSamples,
     long TotalSampled,
     double MaxPriority);

@@ -85,13 +85,13 @@ internal static class ReplayBenchmark
     private static async Task<(Phase, Phase, double)> InProcess(Setup s, TransitionBatch[] batches)
     {
         ReplayTable[] tables = Enumerable.Range(0, s.Shards)
-            .Select(i => new ReplayTable(new ReplayTableSettings(s.Obs, s.Act, s.Capacity, new RateLimiterSettings(), Seed: (ulong)i + 1))).ToArray();
+            .Select(i => new ReplayTable(new ReplayTableSettings(s.Obs, s.Act, s.Capacity, Seed: (ulong)i + 1))).ToArray();
         long before = Environment.WorkingSet;
-        Phase inserts = await Timed(s.Clients, s.Seconds, async (client, n) =>
+        Phase inserts = await Timed(s.Clients, s.Seconds, (client, n) =>
         {
             ReplayTable table = tables[ShardedReplayClient.Route((ulong)(client * 1_000_003 + n), tables.Length)];
-            await table.InsertAsync(batches[n % batches.Length], default, CancellationToken.None);
-            return s.Batch;
+            table.Insert(batches[n % batches.Length], default);
+            return Task.FromResult(s.Batch);
         });
         double rssMb = (Environment.WorkingSet - before) / 1e6 / s.Shards; // the tables' share of this process
         var buffers = Enumerable.Range(0, s.Samplers).Select(_ => new ReplaySample(s.Batch, s.Obs, s.Act)).ToArray();

@@ -44,7 +44,7 @@ public sealed partial class ClusterMetricsTests(ITestOutputHelper output)
     private static readonly string[] ReplaySeries =
     [
         "softq_replay_size", "softq_replay_capacity", "softq_replay_inserted_transitions_total", "softq_replay_sampled_transitions_total",
-        "softq_replay_rejected_total", "softq_replay_rate_limiter_blocked_seconds_total", "softq_replay_snapshot_duration_seconds_bucket",
+        "softq_replay_rejected_total", "softq_replay_sample_wait_seconds_total", "softq_replay_snapshot_duration_seconds_bucket",
         "softq_replay_snapshot_last_success_timestamp_seconds", "softq_replay_snapshot_failures_total", "softq_replay_restored_transitions",
         "process_start_time_seconds", "softq_rpc_server_calls_total",
     ];

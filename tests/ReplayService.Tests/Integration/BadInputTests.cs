@@ -115,7 +115,7 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_sample_held_by_the_rate_limiter_fails_at_its_deadline_naming_the_limit()
+    public async Task A_sample_below_the_minimum_size_fails_at_its_deadline_naming_the_limit_and_is_counted()
     {
         using var dir = new TestDirectory();
         await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--min-size", "500");
@@ -130,20 +130,7 @@ public sealed class BadInputTests : IAsyncLifetime
         InfoResponse info = await client.InfoAsync();
         Assert.True(info.SampleBlockedSeconds > 0);
         Assert.Equal(0UL, info.TotalSampled);
-    }
-
-    [Fact]
-    public async Task An_insert_held_by_the_ratio_fails_at_its_deadline_naming_the_limit()
-    {
-        using var dir = new TestDirectory();
-        await using ShardProcess shard = await ShardProcess.StartAsync(dir.Path, 0, "--samples-per-insert", "1", "--error-buffer", "20");
-        using var client = new ReplayShardClient(shard.Grpc);
-        await client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(30, 3, 2, 0)) });
-        var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            client.InsertAsync(new InsertRequest { Batch = TransitionCodec.Encode(TestRows.Batch(5, 3, 2, 30)) }, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2))));
-        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
-        Assert.Contains("samples_per_insert 1 with error_buffer 20", ex.Status.Detail);
-        Assert.True((await client.InfoAsync()).InsertBlockedSeconds > 0);
+        Assert.Equal(1UL, info.Rejected["below_min_size"]);
     }
 
     private Task<InfoResponse> Info() => _client.InfoAsync(new InfoRequest { IncludeChecksum = true });

@@ -77,6 +77,8 @@ public sealed class DurabilityTests
             Assert.Equal(0, await shard.TerminateAsync(within: TimeSpan.FromSeconds(20))); // well inside Kubernetes' 30 s grace, far below the 60 s drain limit
             var ended = await Assert.ThrowsAsync<RpcException>(() => waiting);
             Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+            var insertEnded = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseAsync);
+            Assert.Equal((StatusCode.Unavailable, "shutting_down"), (insertEnded.StatusCode, ReplayRefusal.ReasonOf(insertEnded)));
         }
         await using ShardProcess restarted = await ShardProcess.StartAsync(dir.Path);
         using var again = new ReplayShardClient(restarted.Grpc);

@@ -7,6 +7,7 @@ public sealed class StartupTests
     [InlineData("--capacity", "lots", "error: Failed to convert configuration value")]
     [InlineData("--keep-snapshots", "1", "error: keep at least 2 snapshots")]
     [InlineData("--auth-token", "change-me-before-deploying", "error: the auth token is the placeholder")]
+    [InlineData("--samples-per-insert", "8", "error: unknown option '--samples-per-insert'")] // the per-shard rate limiter is gone
     public async Task A_bad_setting_stops_the_shard_with_one_error_line_and_exit_code_2(string option, string value, string expected)
     {
         using var dir = new TestDirectory();

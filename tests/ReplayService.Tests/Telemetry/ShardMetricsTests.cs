@@ -26,7 +26,7 @@ public sealed class ShardMetricsTests
         Assert.Contains($"softq_replay_inserted_transitions_total{{{labels}}} 10\n", text);
         Assert.Contains($"softq_replay_sampled_transitions_total{{{labels}}} 6\n", text);
         Assert.Contains($"softq_replay_rejected_total{{reason=\"sample_too_large\",{labels}}} 1\n", text);
-        Assert.Contains($"softq_replay_rate_limiter_blocked_seconds_total{{operation=\"insert\",{labels}}} ", text);
+        Assert.Contains($"softq_replay_sample_wait_seconds_total{{{labels}}} ", text);
         Assert.Contains($"softq_replay_snapshot_duration_seconds_count{{{labels}}} 1\n", text);
         Assert.Contains($"softq_replay_snapshot_failures_total{{{labels}}} 0\n", text);
         Assert.Contains($"softq_replay_restored_transitions{{{labels}}} 0\n", text);
@@ -88,7 +88,7 @@ public sealed class ShardMetricsTests
             "softq_replay_inserted_transitions_total",
             "softq_replay_sampled_transitions_total",
             "softq_replay_rejected_total{reason=\"sample_too_large\"}",
-            "softq_replay_rate_limiter_blocked_seconds_total{operation=\"sample\"}",
+            "softq_replay_sample_wait_seconds_total",
             "softq_replay_snapshot_duration_seconds_bucket",
             "softq_replay_snapshot_last_success_timestamp_seconds",
             "softq_replay_snapshot_failures_total",

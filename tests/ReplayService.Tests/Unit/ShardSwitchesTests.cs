@@ -12,8 +12,7 @@ public sealed class ShardSwitchesTests
         {
             ["--host"] = "Shard:Host", ["--port"] = "Shard:Port", ["--http-port"] = "Shard:HttpPort", ["--shard-id"] = "Shard:ShardId",
             ["--data-dir"] = "Shard:DataDir", ["--obs-dim"] = "Shard:ObsDim", ["--act-dim"] = "Shard:ActDim", ["--capacity"] = "Shard:Capacity",
-            ["--min-size"] = "Shard:MinSizeToSample", ["--samples-per-insert"] = "Shard:SamplesPerInsert", ["--error-buffer"] = "Shard:ErrorBuffer",
-            ["--priority-exponent"] = "Shard:PriorityExponent", ["--seed"] = "Shard:Seed", ["--max-sample-size"] = "Shard:MaxSampleSize",
+            ["--min-size"] = "Shard:MinSizeToSample", ["--priority-exponent"] = "Shard:PriorityExponent", ["--seed"] = "Shard:Seed", ["--max-sample-size"] = "Shard:MaxSampleSize",
             ["--max-message-bytes"] = "Shard:MaxMessageBytes", ["--snapshot-interval"] = "Shard:SnapshotIntervalSeconds",
             ["--keep-snapshots"] = "Shard:KeepSnapshots", ["--tls-cert"] = "Shard:TlsCertificate", ["--tls-cert-password"] = "Shard:TlsCertificatePassword",
             ["--auth-token"] = "Auth:Token",

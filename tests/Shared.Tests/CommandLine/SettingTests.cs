@@ -16,8 +16,8 @@ public sealed class SettingTests
         [Switch("--flush-ms")]
         public int FlushMilliseconds { get; set; } = 20;
 
-        [Description("Samples per insert; unset: free.")]
-        public double? SamplesPerInsert { get; set; }
+        [Description("Priority exponent; unset: uniform.")]
+        public double? PriorityExponent { get; set; }
 
         [Description("Hidden widths.")]
         public IReadOnlyList<int> Hidden { get; set; } = [128, 64];
@@ -35,7 +35,7 @@ public sealed class SettingTests
     public void A_record_s_settable_properties_are_its_settings_with_switch_key_variable_default_and_meaning()
     {
         IReadOnlyList<Setting> settings = Setting.Of<Sample>("Actor");
-        Assert.Equal(["--send-batch", "--flush-ms", "--samples-per-insert", "--hidden"], settings.Select(s => s.Switch));
+        Assert.Equal(["--send-batch", "--flush-ms", "--priority-exponent", "--hidden"], settings.Select(s => s.Switch));
         Setting flush = settings[1];
         Assert.Equal(("Actor:FlushMilliseconds", "SOFTQ__Actor__FlushMilliseconds", "20", "Milliseconds before a partial batch is sent.", "int"),
             (flush.Key, flush.EnvironmentVariable, flush.Default, flush.Description, flush.ValueName));

@@ -17,7 +17,7 @@ public sealed partial class DeploymentFilesTests
         "softq_learner_sample_wait_seconds_total", "softq_learner_eval_return", "softq_learner_env_steps",
         "softq_learner_policy_lag_versions", "softq_learner_episode_return",
         "softq_replay_size", "softq_replay_capacity", "softq_replay_inserted_transitions_total", "softq_replay_sampled_transitions_total",
-        "softq_replay_rejected_total", "softq_replay_rate_limiter_blocked_seconds_total", "softq_replay_snapshot_duration_seconds",
+        "softq_replay_rejected_total", "softq_replay_sample_wait_seconds_total", "softq_replay_snapshot_duration_seconds",
         "softq_replay_snapshot_last_success_timestamp_seconds", "softq_replay_snapshot_failures_total", "softq_replay_restored_transitions",
         "softq_actor_env_steps_total", "softq_actor_episodes_total", "softq_actor_episode_return", "softq_actor_policy_version",
         "softq_actor_policy_lag_versions", "softq_actor_push_duration_seconds", "softq_actor_buffered_transitions",

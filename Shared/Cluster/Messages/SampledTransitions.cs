@@ -2,7 +2,7 @@ using MessagePack;
 
 namespace SoftQDistributed.Shared.Cluster.Messages;
 
-/// <summary>Replay shard → learner: the rows drawn, or none (<see cref="Refusal"/> says why: empty, wrong shape, stopping).</summary>
+/// <summary>Replay shard → learner: the rows drawn, or none (<see cref="Refusal"/> says why: empty, below_min_size, shutting_down).</summary>
 [MessagePackObject]
 public sealed class SampledTransitions : IClusterMessage
 {

@@ -26,7 +26,7 @@ internal static class ReplayBenchmark
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 256, Description = "transitions per insert and per sample" };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 5, Description = "duration of each phase" };
         var capacity = new Option<int>("--capacity") { DefaultValueFactory = _ => 1_000_000, Description = "transitions per shard" };
-        var shardDll = new Option<string?>("--shard-dll") { Description = "SoftQDistributed.ReplayService.dll, or a native-AOT shard executable (default: the repository's Release build)" };
+        var shardDll = new Option<string?>("--shard-dll") { Description = "the shard to start: a SoftQDistributed.ReplayService.dll, or an executable (default: the repository's Release build)" };
         var command = new Command("replay", "replay inserts and samples per second, in process or over loopback gRPC")
             { mode, shards, clients, samplers, obs, act, batch, seconds, capacity, shardDll };
         command.SetAction(parse => Run(new Setup(parse.GetValue(mode)!, parse.GetValue(shards), parse.GetValue(clients), parse.GetValue(samplers),

@@ -22,7 +22,7 @@ public sealed class CommandLineTests
     /// </summary>
     public static TheoryData<string, string[], string?, string?, string> BadInputs => new()
     {
-        { Learner, [], null, null, "error: SoftQDistributed.Learner needs a command: train, evaluate, serve, launch, compose, settings" },
+        { Learner, [], null, null, "error: SoftQDistributed.Learner needs a command: train, evaluate, serve, launch, compose, curves, settings" },
         { Learner, ["trian"], null, null, "error: unknown command 'trian' for SoftQDistributed.Learner; did you mean train?" },
         { Learner, ["train", "--env-step", "100"], null, null, "error: unknown option '--env-step' for SoftQDistributed.Learner train; did you mean --env-steps?" },
         { Learner, ["train", "--seed"], null, null, "error: Required argument missing for option: '--seed'" },
@@ -37,6 +37,8 @@ public sealed class CommandLineTests
         { Learner, ["evaluate", "--checkpoint", "/nonexistent/softq-run"], null, null, "error: Checkpoint not found: /nonexistent/softq-run" },
         { Learner, ["compose", "--q", "/nonexistent/softq-run"], null, null, "error: Option '--out' is required" },
         { Learner, ["compose", "--q", "/nonexistent/a", "--q", "/nonexistent/b", "--out", "ab"], null, null, "error: Checkpoint not found: /nonexistent/a" },
+        { Learner, ["curves", "--group", "no-runs", "--out", "c.svg"], null, null, "error: --group 'no-runs' is not of the form label=run1,run2" },
+        { Learner, ["train", "--init-from", "/nonexistent/softq-run"], null, null, "error: --init-from /nonexistent/softq-run: Checkpoint not found: /nonexistent/softq-run" },
         { Learner, ["serve"], null, null, "error: the learner needs the cluster's seed nodes" },
         { Learner, ["serve", "--seeds", "127.0.0.1:1", "--publish-interval", "0"], null, null, "error: publish-interval must be at least 1" },
         { Learner, ["launch", "--actors", "0"], null, null, "error: actors must be at least 1, got 0" },
@@ -87,6 +89,7 @@ public sealed class CommandLineTests
         { Learner, ["serve", "--help"] },
         { Learner, ["launch", "--help"] },
         { Learner, ["compose", "--help"] },
+        { Learner, ["curves", "--help"] },
         { Learner, ["settings", "--help"] },
         { Actors, ["--help"] },
         { Actors, ["-h", "--envs", "4"] },
@@ -110,6 +113,7 @@ public sealed class CommandLineTests
 
     [Theory]
     [InlineData(Learner, "train", "--batch-size <int>", "Transitions per update (minibatch size). [default: 128; multigoal 64, tworoutes 64]")]
+    [InlineData(Learner, "train", "--init-from <text>", "A run whose networks (Q, target Q, sampling network) this new run starts from")]
     [InlineData(Learner, "serve", "--seeds <text>", "Seed nodes, comma-separated")]
     [InlineData(Learner, "launch", "--actors <int>", "Actor node processes. [default: 3]")]
     [InlineData(Learner, "evaluate", "--episodes <int>", "Evaluation episodes. [default: 100]")]

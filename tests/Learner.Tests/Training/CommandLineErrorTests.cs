@@ -15,7 +15,7 @@ public sealed class CommandLineErrorTests
     [InlineData("checkpoint not found", "evaluate", "--checkpoint", "/nonexistent/softq-run")]
     [InlineData("unknown command 'fly'", "fly")]
     [InlineData("unknown command 'trian' for testhost; did you mean train?", "trian")]
-    [InlineData("needs a command: train, evaluate, serve, launch, compose, settings")]
+    [InlineData("needs a command: train, evaluate, serve, launch, compose, curves, settings")]
     [InlineData("Required argument missing for option: '--seed'", "train", "--seed")]
     [InlineData("Option '--checkpoint' is required", "evaluate")]
     [InlineData("seed 'akka.tcp://softq@nowhere' is not host:port", "serve", "--seeds", "nowhere")]

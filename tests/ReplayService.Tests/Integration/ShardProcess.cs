@@ -43,11 +43,7 @@ internal sealed class ShardProcess : ChildProcess
     {
         string[] arguments = ["--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--shard-id", shardId.ToString(), "--data-dir", dataDir,
             "--obs-dim", "3", "--act-dim", "2", "--capacity", "1000", "--snapshot-interval", "0", .. extra];
-        // SOFTQ_SHARD_EXE runs the same tests against a native-AOT shard executable (see README); otherwise the built dll.
-        string? native = Environment.GetEnvironmentVariable("SOFTQ_SHARD_EXE");
-        ProcessStartInfo info = string.IsNullOrEmpty(native)
-            ? Dotnet("SoftQDistributed.ReplayService.dll", AppContext.BaseDirectory, arguments)
-            : Executable(Path.GetFullPath(native), AppContext.BaseDirectory, arguments);
+        ProcessStartInfo info = Dotnet("SoftQDistributed.ReplayService.dll", AppContext.BaseDirectory, arguments);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         return info;
     }

@@ -37,13 +37,15 @@ public static class ServeCommand
         if (softQ.DeterministicPolicy)
             throw new SettingsException("--deterministic-policy-noise (the exploration baseline) runs in the embedded train only: actor nodes act with the sampler's noise");
         IUpdateGradientsFactory? plugin = UpdateBackend.Plugin(train.Backend);
+        // A learner that resumes its own checkpoint ignores --init-from; a new one checks it before writing anything.
+        PretrainedStart? pretrained = File.Exists(Path.Combine(train.Out, TrainingCheckpoint.FileName)) ? null : PretrainedStart.Open(train, softQ);
         Directory.CreateDirectory(train.Out);
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
         using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads, plugin);
         if (plugin is not null) Console.Error.WriteLine($"update backend: {learner.Update.Backend}");
         ServeCounters? resumed = ServeCheckpoint.TryLoad(train.Out, learner, train);
-        if (resumed is null && PretrainedStart.Open(train, softQ) is { } pretrained)
+        if (resumed is null && pretrained is not null)
         {
             pretrained.LoadInto(learner.Networks);
             Console.Error.WriteLine(pretrained.Description);

@@ -39,7 +39,7 @@ public sealed class TwoRoutes : IEnvironment
     public BoxSpace ObservationSpace { get; } = BoxSpace.Uniform(2, -PositionBound, PositionBound);
     public BoxSpace ActionSpace { get; } = BoxSpace.Uniform(2, -ActionBound, ActionBound);
     public int MaxEpisodeSteps => Horizon;
-    public int StateLength => 2 + StateWords.RngLength;
+    public int StateLength => PointMassWords.Length;
 
     public void Reset(ulong seed, Span<float> observation)
     {
@@ -128,19 +128,7 @@ public sealed class TwoRoutes : IEnvironment
         }
     }
 
-    public void SaveState(Span<long> state)
-    {
-        StateWords.CheckLength(state.Length, StateLength, Name);
-        state[0] = StateWords.FromDouble(_x);
-        state[1] = StateWords.FromDouble(_y);
-        StateWords.WriteRng(state[2..], _rng);
-    }
+    public void SaveState(Span<long> state) => PointMassWords.Write(state, _x, _y, _rng, Name);
 
-    public void RestoreState(ReadOnlySpan<long> state)
-    {
-        StateWords.CheckLength(state.Length, StateLength, Name);
-        _x = (float)StateWords.ToDouble(state[0]);
-        _y = (float)StateWords.ToDouble(state[1]);
-        StateWords.ReadRng(state[2..], _rng);
-    }
+    public void RestoreState(ReadOnlySpan<long> state) => (_x, _y) = PointMassWords.Read(state, _rng, Name);
 }

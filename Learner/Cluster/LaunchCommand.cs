@@ -36,6 +36,7 @@ public static class LaunchCommand
         string bin = AppContext.BaseDirectory;
         foreach (string dll in new[] { ClusterPlan.ShardDll, ClusterPlan.LearnerDll, ClusterPlan.ActorDll })
             if (!File.Exists(Path.Combine(bin, dll))) throw new SettingsException($"{dll} is missing from {bin}; build the Learner project (it builds the other roles next to it)");
+        ExistingLaunchRun.RefuseOrClear(directory, training.Force);
         Directory.CreateDirectory(directory);
         string? token = launch.Auth ? ConfiguredToken() ?? NewToken() : null;
         ClusterPlan plan = ClusterPlan.Create(launch, training, softQ, directory, bin, token);

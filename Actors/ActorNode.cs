@@ -1,6 +1,7 @@
 using SoftQDistributed.Actors.Telemetry;
 using SoftQDistributed.Shared.Acting;
 using SoftQDistributed.Shared.Cluster.Messages;
+using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
 namespace SoftQDistributed.Actors;
@@ -44,8 +45,7 @@ public sealed class ActorNode(
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => RunAsync(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +60,7 @@ public sealed class ActorNode(
             catch (OperationCanceledException)
             {
             }
-            if (first is not null) Rollout(first, stoppingToken);
+            if (first is not null) await DedicatedThread.Run("softq-rollout", () => Rollout(first, stoppingToken)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -4,6 +4,7 @@ using SoftQDistributed.Learner.Service.Telemetry;
 using SoftQDistributed.Learner.Settings;
 using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Cluster.Messages;
+using SoftQDistributed.Shared.Hosting;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Replay;
 
@@ -79,8 +80,7 @@ public sealed class TrainingLoop(
             actors.ActorsReporting, actors.TransitionsRetried, actors.TransitionsDropped);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Run(stoppingToken);
 
     private async Task Run(CancellationToken stop)
     {
@@ -101,7 +101,7 @@ public sealed class TrainingLoop(
         telemetry.Track(() => _progress.EnvSteps, () => prefetcher.WaitSeconds);
         try
         {
-            Train(prefetcher, stop);
+            await DedicatedThread.Run("softq-learner", () => Train(prefetcher, stop)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

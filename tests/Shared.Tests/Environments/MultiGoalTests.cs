@@ -4,17 +4,7 @@ namespace SoftQDistributed.Shared.Tests.Environments;
 
 public sealed class MultiGoalTests
 {
-    private static MultiGoal PlacedAt(float x, float y)
-    {
-        var env = new MultiGoal();
-        env.Reset(1, new float[2]);
-        var state = new long[env.StateLength];
-        env.SaveState(state);
-        state[0] = StateWords.FromDouble(x);
-        state[1] = StateWords.FromDouble(y);
-        env.RestoreState(state);
-        return env;
-    }
+    private static MultiGoal PlacedAt(float x, float y) => PointMassPlacement.At<MultiGoal>(x, y);
 
     [Fact]
     public void Step_clips_the_action_and_charges_action_and_distance_cost_at_the_new_position()

@@ -4,17 +4,7 @@ namespace SoftQDistributed.Shared.Tests.Environments;
 
 public sealed class TwoRoutesTests
 {
-    private static TwoRoutes PlacedAt(float x, float y)
-    {
-        var env = new TwoRoutes();
-        env.Reset(1, new float[2]);
-        var state = new long[env.StateLength];
-        env.SaveState(state);
-        state[0] = StateWords.FromDouble(x);
-        state[1] = StateWords.FromDouble(y);
-        env.RestoreState(state);
-        return env;
-    }
+    private static TwoRoutes PlacedAt(float x, float y) => PointMassPlacement.At<TwoRoutes>(x, y);
 
     [Fact]
     public void The_distance_goes_round_the_wall_and_is_the_same_above_and_below()

@@ -5,16 +5,42 @@ namespace SoftQDistributed.Shared.Environments.MuJoCo;
 /// Observation qpos[1:] (5) and qvel clipped to ±10 (6); reward <c>x velocity + 1 - 1e-3 |a|^2</c>; terminates when
 /// unhealthy: any of qpos[2:], qvel outside (-100, 100), torso height qpos[1] not above 0.7, or torso angle qpos[2]
 /// outside (-0.2, 0.2). Frame skip 4 (dt 0.008 s); reset noise U(±5e-3) on qpos and qvel.
+/// Options change the two weights as Gymnasium's constructor arguments do, e.g.
+/// <c>hopper:healthy_reward=0.5,ctrl_cost_weight=0.01</c> (the reference's rllab Hopper pays those).
 /// </summary>
-public sealed class Hopper() : MuJoCoEnvironment("hopper", "hopper.xml", frameSkip: 4, observationDim: 11, resetNoiseScale: 5e-3)
+public sealed class Hopper(double healthyReward = Hopper.DefaultHealthyReward, double controlCostWeight = Hopper.DefaultControlCostWeight)
+    : MuJoCoEnvironment("hopper", "hopper.xml", frameSkip: 4, observationDim: 11, resetNoiseScale: 5e-3)
 {
     public const double ForwardRewardWeight = 1.0;
-    public const double ControlCostWeight = 1e-3;
-    public const double HealthyReward = 1.0;
+    public const double DefaultControlCostWeight = 1e-3;
+    public const double DefaultHealthyReward = 1.0;
     public const double HealthyStateBound = 100.0;
     public const double MinHealthyZ = 0.7;
     public const double HealthyAngleBound = 0.2;
     public const double VelocityClip = 10.0;
+
+    public double HealthyReward { get; } = healthyReward;
+
+    public double ControlCostWeight { get; } = controlCostWeight;
+
+    /// <summary>The variant after the colon of <c>hopper:healthy_reward=H,ctrl_cost_weight=C</c>; either may be left out.</summary>
+    public static Hopper FromOptions(string options)
+    {
+        double healthy = DefaultHealthyReward, control = DefaultControlCostWeight;
+        foreach (string option in options.Split(',', StringSplitOptions.TrimEntries))
+        {
+            string[] pair = option.Split('=', 2, StringSplitOptions.TrimEntries);
+            double value = pair.Length == 2 && double.TryParse(pair[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+                && double.IsFinite(v) && v >= 0 ? v : double.NaN;
+            switch (pair[0].ToLowerInvariant())
+            {
+                case "healthy_reward" when !double.IsNaN(value): healthy = value; break;
+                case "ctrl_cost_weight" when !double.IsNaN(value): control = value; break;
+                default: throw new ArgumentException($"Hopper takes healthy_reward=H and ctrl_cost_weight=C (non-negative numbers), not '{option}'");
+            }
+        }
+        return new Hopper(healthy, control);
+    }
 
     /// <summary>Gymnasium's is_healthy, strict inequalities throughout.</summary>
     public bool IsHealthy

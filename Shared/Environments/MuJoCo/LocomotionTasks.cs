@@ -6,7 +6,8 @@ public static class LocomotionTasks
     public static IReadOnlyList<EnvironmentSpec> Specs { get; } =
     [
         new("swimmer", "MuJoCo Swimmer-v4, 1000 steps (needs libmujoco2.2.2)", () => new Swimmer()),
-        new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2)", () => new Hopper()),
+        new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2); hopper:healthy_reward=0.5,ctrl_cost_weight=0.01 changes those weights",
+            () => new Hopper()) { CreateVariant = Hopper.FromOptions },
         new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()),
         new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()),
         new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2); ant:reward=speed pays speed in any direction (the paper's pretraining task)",

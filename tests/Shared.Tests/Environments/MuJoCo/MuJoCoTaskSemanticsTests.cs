@@ -28,6 +28,8 @@ public sealed class MuJoCoTaskSemanticsTests
     [MuJoCoTheory]
     [InlineData("swimmer", 2, 1.0, 1e-4, 0.0)]
     [InlineData("hopper", 1, 1.0, 1e-3, 1.0)]
+    [InlineData("hopper:healthy_reward=0.5,ctrl_cost_weight=0.01", 1, 1.0, 0.01, 0.5)]
+    [InlineData("hopper:ctrl_cost_weight=0", 1, 1.0, 0.0, 1.0)]
     [InlineData("halfcheetah", 1, 1.0, 0.1, 0.0)]
     [InlineData("walker2d", 1, 1.0, 1e-3, 1.0)]
     public void Reward_is_forward_velocity_of_qpos0_plus_healthy_minus_control(string name, int skipped, double forwardWeight,
@@ -94,6 +96,17 @@ public sealed class MuJoCoTaskSemanticsTests
     {
         var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get("ant:reward=sideways"));
         Assert.Contains("reward=speed or reward=forward", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("hopper:healthy=0.5", "not 'healthy=0.5'")]
+    [InlineData("hopper:healthy_reward=-1", "not 'healthy_reward=-1'")]
+    [InlineData("hopper:ctrl_cost_weight=lots", "not 'ctrl_cost_weight=lots'")]
+    public void The_hopper_takes_only_its_two_weights_as_non_negative_numbers(string name, string expected)
+    {
+        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get(name));
+        Assert.Contains("healthy_reward=H and ctrl_cost_weight=C", refused.Message);
+        Assert.Contains(expected, refused.Message);
     }
 
     [MuJoCoFact]

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SoftQDistributed.Shared.Environments.MuJoCo;
 
 /// <summary>
@@ -30,16 +32,19 @@ public sealed class Hopper(double healthyReward = Hopper.DefaultHealthyReward, d
         foreach (string option in options.Split(',', StringSplitOptions.TrimEntries))
         {
             string[] pair = option.Split('=', 2, StringSplitOptions.TrimEntries);
-            double value = pair.Length == 2 && double.TryParse(pair[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
-                && double.IsFinite(v) && v >= 0 ? v : double.NaN;
+            if (pair.Length != 2 || !double.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0)
+                throw Refused(option);
             switch (pair[0].ToLowerInvariant())
             {
-                case "healthy_reward" when !double.IsNaN(value): healthy = value; break;
-                case "ctrl_cost_weight" when !double.IsNaN(value): control = value; break;
-                default: throw new ArgumentException($"Hopper takes healthy_reward=H and ctrl_cost_weight=C (non-negative numbers), not '{option}'");
+                case "healthy_reward": healthy = value; break;
+                case "ctrl_cost_weight": control = value; break;
+                default: throw Refused(option);
             }
         }
         return new Hopper(healthy, control);
+
+        static ArgumentException Refused(string option) =>
+            new($"Hopper takes healthy_reward=H and ctrl_cost_weight=C (non-negative numbers), not '{option}'");
     }
 
     /// <summary>Gymnasium's is_healthy, strict inequalities throughout.</summary>

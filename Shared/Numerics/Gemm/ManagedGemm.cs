@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -13,6 +14,7 @@ public sealed unsafe class ManagedGemm : IGemm
     private const int KC = 256;  // depth of a packed block: A and B panels stay in L1/L2
     private const int MC = 96;   // rows of A packed at once (a multiple of both kernels' MR)
     private const int NC = 1024; // columns of B packed at once
+    private const int DotColumns = GemmKernels.DotColumns;
 
     private readonly int _mr, _nr;
 
@@ -54,14 +56,14 @@ public sealed unsafe class ManagedGemm : IGemm
             MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
             return;
         }
-        if (n < _nr && k <= KC && !transposeA && !transposeB)
+        if (n <= 2 * DotColumns && !transposeA)
         {
-            FewColumns(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
             return;
         }
         if (Threads == 1 || (long)m * n * k < 1 << 21)
         {
-            MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, m);
             return;
         }
         MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -80,16 +82,18 @@ public sealed unsafe class ManagedGemm : IGemm
         {
             int row0 = part * chunk;
             MultiplyRows(row0, Math.Min(m, row0 + chunk), transposeA, transposeB, n, k, alpha,
-                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc);
+                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, m);
         });
     }
 
     private void MultiplyRows(
         int rowStart, int rowEnd, bool transposeA, bool transposeB, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int m)
     {
         int kcMax = Math.Min(k, KC);
-        float[] packA = Buffer(ref t_packA, MC * kcMax);
+        // A untransposed is read in place, its rows already contiguous in k: only a last partial panel is packed.
+        // The panel's vector copies may run up to one vector past its end (PackA), hence the slack.
+        float[] packA = Buffer(ref t_packA, MC * kcMax + 16);
         float[] packB = Buffer(ref t_packB, RoundUp(Math.Min(n, NC), _nr) * kcMax);
         fixed (float* pa = packA)
         fixed (float* pb = packB)
@@ -105,7 +109,8 @@ public sealed unsafe class ManagedGemm : IGemm
                     for (int ic = rowStart; ic < rowEnd; ic += MC)
                     {
                         int mc = Math.Min(MC, rowEnd - ic);
-                        PackA(transposeA, a, lda, ic, mc, pc, kc, pa);
+                        int inPlace = transposeA ? 0 : mc / _mr * _mr; // rows of this block read straight from A
+                        if (inPlace < mc) PackA(transposeA, a, lda, ic + inPlace, mc - inPlace, pc, kc, pa, m);
                         for (int jr = 0; jr < nc; jr += _nr)
                         {
                             int nr = Math.Min(_nr, nc - jr);
@@ -113,7 +118,10 @@ public sealed unsafe class ManagedGemm : IGemm
                             {
                                 int mr = Math.Min(_mr, mc - ir);
                                 float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                                GemmKernels.Tile(kc, pa + ir * kc, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                if (ir < inPlace)
+                                    GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                else
+                                    GemmKernels.Tile(kc, pa + (ir - inPlace) * kc, 1, _mr, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
                             }
                         }
                     }
@@ -122,16 +130,25 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
-    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] as MR-row panels, each stored k-major and zero-padded.</summary>
-    private void PackA(bool transposed, float* a, int lda, int i0, int mc, int p0, int kc, float* dst)
+    /// <summary>
+    /// Packs op(A)[i0..i0+mc, p0..p0+kc] as MR-row panels, each stored k-major and zero-padded. <paramref name="m"/>
+    /// is op(A)'s row count: a transposed A's stored rows hold m valid floats, which bounds its vector reads.
+    /// </summary>
+    private void PackA(bool transposed, float* a, int lda, int i0, int mc, int p0, int kc, float* dst, int m)
     {
         for (int ir = 0; ir < mc; ir += _mr)
         {
             int rows = Math.Min(_mr, mc - ir);
             float* panel = dst + ir * kc;
-            if (transposed)
+            if (transposed && rows == _mr && _mr <= 8 && i0 + ir + 8 <= m)
             {
-                // op(A)(i, p) = a[p * lda + i]: each k step is a contiguous run of rows.
+                // op(A)(i, p) = a[p * lda + i]: each k step is a contiguous run of rows, copied as one vector of
+                // eight whose surplus lanes the next k step (or the buffer's slack) overwrites.
+                float* src = a + (long)p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++, src += lda) Vector256.Store(Vector256.Load(src), panel + p * _mr);
+            }
+            else if (transposed)
+            {
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + (long)(p0 + p) * lda + i0 + ir;
@@ -187,9 +204,15 @@ public sealed unsafe class ManagedGemm : IGemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = b + (long)(p0 + p) * ldb + j0 + jr;
-                    var d = new Span<float>(panel + p * _nr, _nr);
-                    new ReadOnlySpan<float>(src, cols).CopyTo(d);
-                    d[cols..].Clear();
+                    float* d = panel + p * _nr;
+                    if (cols == _nr)
+                    {
+                        for (int q = 0; q < _nr; q += 8) Vector256.Store(Vector256.Load(src + q), d + q);
+                        continue;
+                    }
+                    int col = 0;
+                    for (; col < cols; col++) d[col] = src[col];
+                    for (; col < _nr; col++) d[col] = 0f;
                 }
             }
         }
@@ -273,52 +296,43 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     /// <summary>
-    /// Fewer columns than a micro-tile (a network's 2-wide output layer over many rows): padding B to a full
-    /// panel would multiply mostly zeros, so each C value is one chain of FMAs over the depth, eight rows at a
-    /// time. Bit for bit what the packed path's edge tiles give: the sum from zero in k order, then alpha, beta.
+    /// Few columns (a network's 6-wide output layer, or its gradient, over thousands of rows): padding B to a full
+    /// panel would multiply mostly zeros, so each C value is a dot product of a row of A with a column of op(B),
+    /// vectorised along k, two rows against six columns at a time (twelve accumulators). op(B)'s columns are first
+    /// copied contiguous, zero-padded to a multiple of six.
     /// </summary>
-    private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    [SkipLocalsInit]
+    private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, bool transposeB, float* b, int ldb, float beta, float* c, int ldc)
     {
-        int i = 0;
-        for (; i + 8 <= m; i += 8)
+        int width = RoundUp(n, DotColumns);
+        float[] columns = Buffer(ref t_column, width * k);
+        float* sums = stackalloc float[2 * DotColumns];
+        fixed (float* bt = columns)
         {
-            float* a0 = a + (long)i * lda;
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < width; j++)
             {
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-                float* bj = b + j;
-                for (int p = 0; p < k; p++)
-                {
-                    float bp = bj[(long)p * ldb];
-                    s0 = MathF.FusedMultiplyAdd(a0[p], bp, s0);
-                    s1 = MathF.FusedMultiplyAdd(a0[lda + p], bp, s1);
-                    s2 = MathF.FusedMultiplyAdd(a0[2L * lda + p], bp, s2);
-                    s3 = MathF.FusedMultiplyAdd(a0[3L * lda + p], bp, s3);
-                    s4 = MathF.FusedMultiplyAdd(a0[4L * lda + p], bp, s4);
-                    s5 = MathF.FusedMultiplyAdd(a0[5L * lda + p], bp, s5);
-                    s6 = MathF.FusedMultiplyAdd(a0[6L * lda + p], bp, s6);
-                    s7 = MathF.FusedMultiplyAdd(a0[7L * lda + p], bp, s7);
-                }
-                float* cj = c + (long)i * ldc + j;
-                Combine(cj, s0, alpha, beta); Combine(cj + ldc, s1, alpha, beta);
-                Combine(cj + 2L * ldc, s2, alpha, beta); Combine(cj + 3L * ldc, s3, alpha, beta);
-                Combine(cj + 4L * ldc, s4, alpha, beta); Combine(cj + 5L * ldc, s5, alpha, beta);
-                Combine(cj + 6L * ldc, s6, alpha, beta); Combine(cj + 7L * ldc, s7, alpha, beta);
+                float* dst = bt + (long)j * k;
+                if (j >= n) new Span<float>(dst, k).Clear();
+                else if (transposeB) new ReadOnlySpan<float>(b + (long)j * ldb, k).CopyTo(new Span<float>(dst, k));
+                else for (int p = 0; p < k; p++) dst[p] = b[(long)p * ldb + j];
             }
-        }
-        for (; i < m; i++)
-        {
-            float* ai = a + (long)i * lda;
-            for (int j = 0; j < n; j++)
+            for (int j0 = 0; j0 < n; j0 += DotColumns)
             {
-                float sum = 0;
-                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[p], b[(long)p * ldb + j], sum);
-                Combine(c + (long)i * ldc + j, sum, alpha, beta);
+                int cols = Math.Min(DotColumns, n - j0);
+                for (int i = 0; i < m; i += 2)
+                {
+                    float* a0 = a + (long)i * lda;
+                    int rows = Math.Min(2, m - i);
+                    GemmKernels.Dot2x6(k, a0, rows == 2 ? a0 + lda : a0, bt + (long)j0 * k, k, sums);
+                    for (int r = 0; r < rows; r++)
+                        for (int j = 0; j < cols; j++)
+                            Combine(c + (long)(i + r) * ldc + j0 + j, sums[r * DotColumns + j], alpha, beta);
+                }
             }
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Combine(float* c, float sum, float alpha, float beta) => *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;
 
     /// <summary>n = 1: one dot product per row of A against the (gathered) column of B.</summary>

@@ -8,7 +8,10 @@ public sealed class GemmTests
     public static TheoryData<int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 5, 3), (33, 65, 17), (128, 128, 128), (100, 1, 37), (9, 300, 260), (200, 6, 256), (3, 2, 1), (5, 40, 9), (1, 128, 130) })
+        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 5, 3), (33, 65, 17), (128, 128, 128), (100, 1, 37), (9, 300, 260), (200, 6, 256), (3, 2, 1), (5, 40, 9), (1, 128, 130),
+            // the few-columns dot kernel with two column groups and a k tail; panels read in place beside a packed
+            // partial one over several row and depth blocks
+            (13, 11, 21), (201, 12, 300), (250, 40, 270) })
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                     data.Add(m, n, k, ta, tb);

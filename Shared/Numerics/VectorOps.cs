@@ -9,12 +9,25 @@ public static class VectorOps
     /// <summary>Each row: <c>row = max(row + bias, 0)</c>.</summary>
     public static void AddBiasRelu(Span<float> rows, ReadOnlySpan<float> bias)
     {
-        for (int start = 0; start < rows.Length; start += bias.Length)
+        for (int start = 0; start < rows.Length; start += bias.Length) AddRelu(rows.Slice(start, bias.Length), bias);
+    }
+
+    /// <summary>
+    /// <c>row = max(row + bias, 0)</c> in one pass (two TensorPrimitives calls would read and write the row twice);
+    /// NaN propagates as through <see cref="TensorPrimitives.Max(ReadOnlySpan{float}, float, Span{float})"/>.
+    /// </summary>
+    private static void AddRelu(Span<float> row, ReadOnlySpan<float> bias)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            Span<float> row = rows.Slice(start, bias.Length);
-            TensorPrimitives.Add(row, bias, row);
-            TensorPrimitives.Max(row, 0f, row);
+            for (; i <= row.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> sum = Vector256.Create(row.Slice(i, Vector256<float>.Count)) + Vector256.Create(bias.Slice(i, Vector256<float>.Count));
+                Vector256.Max(sum, Vector256<float>.Zero).CopyTo(row.Slice(i));
+            }
         }
+        for (; i < row.Length; i++) row[i] = MathF.Max(row[i] + bias[i], 0f);
     }
 
     /// <summary>Each row: <c>row += bias</c>.</summary>
@@ -32,11 +45,7 @@ public static class VectorOps
     {
         int row = 0;
         for (int start = 0; start < rows.Length; start += width, row++)
-        {
-            Span<float> r = rows.Slice(start, width);
-            TensorPrimitives.Add(r, perState.Slice(row / particles * width, width), r);
-            TensorPrimitives.Max(r, 0f, r);
-        }
+            AddRelu(rows.Slice(start, width), perState.Slice(row / particles * width, width));
     }
 
     /// <summary><c>grad *= (activation &gt; 0)</c>: ReLU's backward from its output.</summary>

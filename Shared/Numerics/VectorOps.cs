@@ -1,35 +1,10 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace SoftQDistributed.Shared.Numerics;
 
 /// <summary>The element-wise passes the layers need, fused where TensorPrimitives has no single call.</summary>
 public static class VectorOps
 {
-    /// <summary>Each row: <c>row = max(row + bias, 0)</c>.</summary>
-    public static void AddBiasRelu(Span<float> rows, ReadOnlySpan<float> bias)
-    {
-        for (int start = 0; start < rows.Length; start += bias.Length) AddRelu(rows.Slice(start, bias.Length), bias);
-    }
-
-    /// <summary>
-    /// <c>row = max(row + bias, 0)</c> in one pass (two TensorPrimitives calls would read and write the row twice);
-    /// NaN propagates as through <see cref="TensorPrimitives.Max(ReadOnlySpan{float}, float, Span{float})"/>.
-    /// </summary>
-    private static void AddRelu(Span<float> row, ReadOnlySpan<float> bias)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= row.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> sum = Vector256.Create(row.Slice(i, Vector256<float>.Count)) + Vector256.Create(bias.Slice(i, Vector256<float>.Count));
-                Vector256.Max(sum, Vector256<float>.Zero).CopyTo(row.Slice(i));
-            }
-        }
-        for (; i < row.Length; i++) row[i] = MathF.Max(row[i] + bias[i], 0f);
-    }
-
     /// <summary>Each row: <c>row += bias</c>.</summary>
     public static void AddBias(Span<float> rows, ReadOnlySpan<float> bias)
     {
@@ -38,40 +13,6 @@ public static class VectorOps
             Span<float> row = rows.Slice(start, bias.Length);
             TensorPrimitives.Add(row, bias, row);
         }
-    }
-
-    /// <summary>Row r of <paramref name="rows"/>: <c>max(row + perState[r / particles], 0)</c>.</summary>
-    public static void AddBroadcastRelu(Span<float> rows, ReadOnlySpan<float> perState, int width, int particles)
-    {
-        int row = 0;
-        for (int start = 0; start < rows.Length; start += width, row++)
-            AddRelu(rows.Slice(start, width), perState.Slice(row / particles * width, width));
-    }
-
-    /// <summary><c>grad *= (activation &gt; 0)</c>: ReLU's backward from its output.</summary>
-    public static void ReluBackward(Span<float> grad, ReadOnlySpan<float> activation)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= grad.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                Vector512<float> g = Vector512.Create(grad.Slice(i, Vector512<float>.Count));
-                Vector512<float> a = Vector512.Create(activation.Slice(i, Vector512<float>.Count));
-                Vector512.BitwiseAnd(g, Vector512.GreaterThan(a, Vector512<float>.Zero)).CopyTo(grad.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= grad.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> g = Vector256.Create(grad.Slice(i, Vector256<float>.Count));
-                Vector256<float> a = Vector256.Create(activation.Slice(i, Vector256<float>.Count));
-                Vector256.BitwiseAnd(g, Vector256.GreaterThan(a, Vector256<float>.Zero)).CopyTo(grad.Slice(i));
-            }
-        }
-        for (; i < grad.Length; i++)
-            if (activation[i] <= 0f) grad[i] = 0f;
     }
 
     /// <summary><c>grad = upstream * (1 - y²)</c>: tanh's backward from its output y.</summary>

@@ -28,8 +28,20 @@ internal sealed unsafe class TimingGemm(IGemm inner) : IGemm
     {
         long start = Stopwatch.GetTimestamp();
         inner.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        Record(new GemmShape(transposeA, transposeB, m, n, k), start);
+    }
+
+    // The fused pass counts with its product.
+    public void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, GemmEpilogue epilogue)
+    {
+        long start = Stopwatch.GetTimestamp();
+        inner.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, epilogue);
+        Record(new GemmShape(transposeA, transposeB, m, n, k), start);
+    }
+
+    private void Record(GemmShape shape, long start)
+    {
         long ticks = Stopwatch.GetTimestamp() - start;
-        var shape = new GemmShape(transposeA, transposeB, m, n, k);
         lock (_shapes)
         {
             _shapes.TryGetValue(shape, out var sum);

@@ -15,6 +15,8 @@ public sealed unsafe class ManagedGemm : IGemm
     private const int MC = 96;   // rows of A packed at once (a multiple of both kernels' MR)
     private const int NC = 1024; // columns of B packed at once
     private const int DotColumns = GemmKernels.DotColumns;
+    private const int MaxFewDepth = 24;       // FewDepth: the deepest product it takes,
+    private const int FewDepthFloats = 6144;  // and op(B) no larger than this (24 KB), so that it stays in L1
 
     private readonly int _mr, _nr;
 
@@ -38,41 +40,45 @@ public sealed unsafe class ManagedGemm : IGemm
     public void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc)
+        float beta, float* c, int ldc) =>
+        Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, null);
+
+    /// <summary>The packed path applies the epilogue to each tile of C as it finishes; the small-shape paths after them.</summary>
+    public void Multiply(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, GemmEpilogue epilogue) =>
+        Multiply(transposeA, transposeB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc, epilogue);
+
+    private void Multiply(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, GemmEpilogue? epilogue)
     {
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
+        if (k == 0 || alpha == 0) ScaleC(m, n, beta, c, ldc);
+        else if (m < _mr && !transposeA && !transposeB) FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (n == 1 && !transposeA) MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
+        else if (n <= 2 * DotColumns && !transposeA) FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
+        else if (k <= MaxFewDepth && k * n <= FewDepthFloats)
         {
-            ScaleC(m, n, beta, c, ldc);
+            FewDepth(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
             return;
         }
-        if (m < _mr && !transposeA && !transposeB)
+        else
         {
-            FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (Threads == 1 || (long)m * n * k < 1 << 21)
+                MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, m, epilogue);
+            else
+                MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
             return;
         }
-        if (n == 1 && !transposeA)
-        {
-            MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
-            return;
-        }
-        if (n <= 2 * DotColumns && !transposeA)
-        {
-            FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
-            return;
-        }
-        if (Threads == 1 || (long)m * n * k < 1 << 21)
-        {
-            MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, m);
-            return;
-        }
-        MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        epilogue?.Apply(c, ldc, 0, m, 0, n);
     }
 
     // Separate from Multiply so that the closure below is only allocated when threads are actually used.
     private void MultiplyParallel(
         bool transposeA, bool transposeB, int m, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmEpilogue? epilogue)
     {
         // Rows of C are split across threads; each packs its own B (cheap beside its share of the work).
         int chunk = (m + Threads - 1) / Threads;
@@ -82,13 +88,13 @@ public sealed unsafe class ManagedGemm : IGemm
         {
             int row0 = part * chunk;
             MultiplyRows(row0, Math.Min(m, row0 + chunk), transposeA, transposeB, n, k, alpha,
-                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, m);
+                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, m, epilogue);
         });
     }
 
     private void MultiplyRows(
         int rowStart, int rowEnd, bool transposeA, bool transposeB, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int m)
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int m, GemmEpilogue? epilogue)
     {
         int kcMax = Math.Min(k, KC);
         // A untransposed is read in place, its rows already contiguous in k: only a last partial panel is packed.
@@ -122,6 +128,7 @@ public sealed unsafe class ManagedGemm : IGemm
                                     GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
                                 else
                                     GemmKernels.Tile(kc, pa + (ir - inPlace) * kc, 1, _mr, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                if (epilogue is { } e && pc + kc == k) e.Apply(cTile, ldc, ic + ir, mr, jc + jr, nr);
                             }
                         }
                     }
@@ -331,6 +338,72 @@ public sealed unsafe class ManagedGemm : IGemm
             }
         }
     }
+
+    /// <summary>
+    /// Shallow products (a first layer over actions or observations, an outer product): packing and micro-tiles would
+    /// spend more on C's stores and reloads than on the few FMAs, so each row of C is built once as Σ_p a_ip·op(B)[p, :]
+    /// from op(B)'s k rows (kept in L1), 32 columns at a time in registers, and the epilogue runs while the row is in L1.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void FewDepth(
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, GemmEpilogue? epilogue)
+    {
+        float* x = stackalloc float[MaxFewDepth];
+        fixed (float* packed = transposeB ? Buffer(ref t_packB, k * n) : null)
+        {
+            if (transposeB)
+            {
+                // op(B)(p, j) = b[j * ldb + p], gathered into k contiguous rows.
+                for (int j = 0; j < n; j++)
+                    for (int p = 0; p < k; p++) packed[p * n + j] = b[(long)j * ldb + p];
+                b = packed;
+                ldb = n;
+            }
+            for (int i = 0; i < m; i++)
+            {
+                for (int p = 0; p < k; p++) x[p] = alpha * (transposeA ? a[(long)p * lda + i] : a[(long)i * lda + p]);
+                float* ci = c + (long)i * ldc;
+                int j = 0;
+                for (; j + 32 <= n; j += 32)
+                {
+                    float* bp = b + j;
+                    var xp = Vector256.Create(x[0]);
+                    Vector256<float> s0 = xp * Vector256.Load(bp), s1 = xp * Vector256.Load(bp + 8);
+                    Vector256<float> s2 = xp * Vector256.Load(bp + 16), s3 = xp * Vector256.Load(bp + 24);
+                    for (int p = 1; p < k; p++)
+                    {
+                        bp += ldb;
+                        xp = Vector256.Create(x[p]);
+                        s0 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp), s0);
+                        s1 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 8), s1);
+                        s2 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 16), s2);
+                        s3 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 24), s3);
+                    }
+                    StoreRow(ci + j, s0, beta); StoreRow(ci + j + 8, s1, beta);
+                    StoreRow(ci + j + 16, s2, beta); StoreRow(ci + j + 24, s3, beta);
+                }
+                for (; j + 8 <= n; j += 8)
+                {
+                    float* bp = b + j;
+                    Vector256<float> sum = Vector256.Create(x[0]) * Vector256.Load(bp);
+                    for (int p = 1; p < k; p++) sum = Vector256.FusedMultiplyAdd(Vector256.Create(x[p]), Vector256.Load(bp += ldb), sum);
+                    StoreRow(ci + j, sum, beta);
+                }
+                for (; j < n; j++)
+                {
+                    float sum = x[0] * b[j];
+                    for (int p = 1; p < k; p++) sum = MathF.FusedMultiplyAdd(x[p], b[(long)p * ldb + j], sum);
+                    ci[j] = beta == 0 ? sum : sum + beta * ci[j];
+                }
+                epilogue?.Apply(ci, ldc, i, 1, 0, n);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, Vector256<float> sum, float beta) =>
+        (beta == 0 ? sum : Vector256.FusedMultiplyAdd(Vector256.Create(beta), Vector256.Load(c), sum)).Store(c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Combine(float* c, float sum, float alpha, float beta) => *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;

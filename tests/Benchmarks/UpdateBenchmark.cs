@@ -51,14 +51,16 @@ internal static class UpdateBenchmark
         timing?.Reset();
 
         var clock = new Stopwatch(); // created before the allocation count starts: it is the only object here
+        using Process process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Start();
         for (int i = 0; i < steps; i++) update.Update(batches[i % batches.Length]);
         clock.Stop();
-        // CPU time, all threads: on a shared machine steadier than the wall clock, which counts time others hold the cores.
-        double cpuMsPerUpdate = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        // CPU time, all threads: on a shared machine steadier than the wall clock, which counts time others hold the cores.
+        double cpuMsPerUpdate = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
 
         double seconds = clock.Elapsed.TotalSeconds;
         double updatesPerSecond = steps / seconds;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -47,6 +48,18 @@ public readonly unsafe struct GemmEpilogue
                 inGroup = 0;
                 add += _addStride;
             }
+        }
+    }
+
+    /// <summary>Starts loading what <see cref="Apply"/> will read for this block of C (a mask's rows).</summary>
+    public void Prefetch(int row0, int rows, int col0, int cols)
+    {
+        if (_mask == 0 || !Sse.IsSupported) return;
+        float* mask = (float*)_mask + (long)row0 * _maskStride + col0;
+        for (int r = 0; r < rows; r++, mask += _maskStride)
+        {
+            Sse.Prefetch0(mask);
+            Sse.Prefetch0(mask + cols - 1);
         }
     }
 

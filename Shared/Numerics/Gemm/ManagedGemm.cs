@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -124,6 +125,8 @@ public sealed unsafe class ManagedGemm : IGemm
                             {
                                 int mr = Math.Min(_mr, mc - ir);
                                 float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
+                                // C's rows (and the epilogue's) are rarely in cache; their loads overlap the kernel's FMAs.
+                                if (pc + kc == k) Prefetch(cTile, ldc, mr, nr, epilogue, ic + ir, jc + jr);
                                 if (ir < inPlace)
                                     GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
                                 else
@@ -135,6 +138,17 @@ public sealed unsafe class ManagedGemm : IGemm
                 }
             }
         }
+    }
+
+    private static void Prefetch(float* c, int ldc, int rows, int cols, GemmEpilogue? epilogue, int row0, int col0)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + cols - 1);
+        }
+        epilogue?.Prefetch(row0, rows, col0, cols);
     }
 
     /// <summary>

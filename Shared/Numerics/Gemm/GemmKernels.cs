@@ -16,22 +16,23 @@ internal static unsafe class GemmKernels
     /// <summary>
     /// One tile. Element (r, p) of the A panel is <c>a[r * rowStride + p * kStride]</c>: a packed panel (1, MR), rows of
     /// A read in place (lda, 1) or columns of a transposed A read in place (1, lda); a partial tile (mr &lt; MR) must
-    /// come packed, since its missing rows are read too.
+    /// come packed, since its missing rows are read too. Row p of the B panel starts at <c>b + p * bStride</c>: NR when
+    /// packed, ldb for a full panel read in place.
     /// </summary>
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, nint rowStride, nint kStride, float* b, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    public static void Tile(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         bool wide = Vector512.IsHardwareAccelerated;
         int fullMr = wide ? MR512 : MR256, fullNr = wide ? NR512 : NR256;
         if (mr == fullMr && nr == fullNr)
         {
-            if (wide) Kernel8x32(kc, a, rowStride, kStride, b, c, ldc, alpha, beta);
-            else Kernel6x16(kc, a, rowStride, kStride, b, c, ldc, alpha, beta);
+            if (wide) Kernel8x32(kc, a, rowStride, kStride, b, bStride, c, ldc, alpha, beta);
+            else Kernel6x16(kc, a, rowStride, kStride, b, bStride, c, ldc, alpha, beta);
             return;
         }
         float* scratch = stackalloc float[MR512 * NR512];
-        if (wide) Kernel8x32(kc, a, rowStride, kStride, b, scratch, fullNr, 1f, 0f);
-        else Kernel6x16(kc, a, rowStride, kStride, b, scratch, fullNr, 1f, 0f);
+        if (wide) Kernel8x32(kc, a, rowStride, kStride, b, bStride, scratch, fullNr, 1f, 0f);
+        else Kernel6x16(kc, a, rowStride, kStride, b, bStride, scratch, fullNr, 1f, 0f);
         for (int r = 0; r < mr; r++)
         {
             float* src = scratch + r * fullNr;
@@ -41,7 +42,7 @@ internal static unsafe class GemmKernels
         }
     }
 
-    private static void Kernel8x32(int kc, float* a, nint rowStride, nint kStride, float* b, float* c, int ldc, float alpha, float beta)
+    private static void Kernel8x32(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, float alpha, float beta)
     {
         float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
         float* a4 = a + 4 * rowStride, a5 = a + 5 * rowStride, a6 = a + 6 * rowStride, a7 = a + 7 * rowStride;
@@ -70,7 +71,7 @@ internal static unsafe class GemmKernels
             c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
             x = Vector512.Create(a7[offset]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            b += NR512;
+            b += bStride;
         }
         Store512(c, alpha, beta, c00, c01);
         Store512(c + ldc, alpha, beta, c10, c11);
@@ -99,7 +100,7 @@ internal static unsafe class GemmKernels
         hi.Store(row + 16);
     }
 
-    private static void Kernel6x16(int kc, float* a, nint rowStride, nint kStride, float* b, float* c, int ldc, float alpha, float beta)
+    private static void Kernel6x16(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, float alpha, float beta)
     {
         float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride, a4 = a + 4 * rowStride, a5 = a + 5 * rowStride;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -121,7 +122,7 @@ internal static unsafe class GemmKernels
             c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
             x = Vector256.Create(a5[offset]);
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            b += NR256;
+            b += bStride;
         }
         Store256(c, alpha, beta, c00, c01);
         Store256(c + ldc, alpha, beta, c10, c11);

@@ -24,6 +24,7 @@ public sealed unsafe class ManagedGemm : IGemm
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
     [ThreadStatic] private static float[]? t_column;
+    [ThreadStatic] private static float[]? t_transposed;
 
     public ManagedGemm(int threads = 1)
     {
@@ -60,6 +61,7 @@ public sealed unsafe class ManagedGemm : IGemm
         else if (m < _mr && !transposeA && !transposeB) FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else if (n == 1 && !transposeA) MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
         else if (n <= 2 * DotColumns && !transposeA) FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
+        else if (transposeA && !transposeB && n <= _mr && m > n) TransposedProduct(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else if (k <= MaxFewDepth && k * n <= FewDepthFloats)
         {
             FewDepth(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
@@ -112,7 +114,10 @@ public sealed unsafe class ManagedGemm : IGemm
                 {
                     int kc = Math.Min(KC, k - pc);
                     float betaBlock = pc == 0 ? beta : 1f;
-                    PackB(transposeB, b, ldb, pc, kc, jc, nc, pb);
+                    // With one row panel each B panel is used once: packing would only copy it, so full panels of an
+                    // untransposed B are read in place (the kernel steps through B's rows), and only a partial one packed.
+                    int bInPlace = !transposeB && rowEnd - rowStart <= _mr ? nc / _nr * _nr : 0;
+                    if (bInPlace < nc) PackB(transposeB, b, ldb, pc, kc, jc + bInPlace, nc - bInPlace, pb);
                     for (int ic = rowStart; ic < rowEnd; ic += MC)
                     {
                         int mc = Math.Min(MC, rowEnd - ic);
@@ -127,10 +132,12 @@ public sealed unsafe class ManagedGemm : IGemm
                                 float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
                                 // C's rows (and the epilogue's) are rarely in cache; their loads overlap the kernel's FMAs.
                                 if (pc + kc == k) Prefetch(cTile, ldc, mr, nr, epilogue, ic + ir, jc + jr);
+                                float* bPanel = jr < bInPlace ? b + (long)pc * ldb + jc + jr : pb + (jr - bInPlace) * kc;
+                                nint bStride = jr < bInPlace ? ldb : _nr;
                                 if (ir < inPlace)
-                                    GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                    GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, bPanel, bStride, cTile, ldc, mr, nr, alpha, betaBlock);
                                 else
-                                    GemmKernels.Tile(kc, pa + (ir - inPlace) * kc, 1, _mr, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                    GemmKernels.Tile(kc, pa + (ir - inPlace) * kc, 1, _mr, bPanel, bStride, cTile, ldc, mr, nr, alpha, betaBlock);
                                 if (epilogue is { } e && pc + kc == k) e.Apply(cTile, ldc, ic + ir, mr, jc + jr, nr);
                             }
                         }
@@ -350,6 +357,25 @@ public sealed unsafe class ManagedGemm : IGemm
                             Combine(c + (long)(i + r) * ldc + j0 + j, sums[r * DotColumns + j], alpha, beta);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Aᵀ·B with at most MR columns (a 6-wide layer's weight gradient over thousands of rows): padding B's columns to a
+    /// panel would multiply mostly zeros, so Cᵀ = Bᵀ·A is formed instead, one row panel whose B (here A) is read in
+    /// place, and written back transposed.
+    /// </summary>
+    private void TransposedProduct(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        fixed (float* t = Buffer(ref t_transposed, n * m))
+        {
+            MultiplyRows(0, n, true, false, m, k, alpha, b, ldb, a, lda, 0f, t, m, n, null);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float* cij = c + (long)i * ldc + j;
+                    *cij = beta == 0 ? t[j * m + i] : t[j * m + i] + beta * *cij;
+                }
         }
     }
 

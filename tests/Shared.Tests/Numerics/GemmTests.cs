@@ -13,7 +13,9 @@ public sealed class GemmTests
             // partial one over several row and depth blocks
             (13, 11, 21), (201, 12, 300), (250, 40, 270),
             // shallow products built row by row: k = 1, a depth with a vector tail, 32-column blocks with a tail
-            (50, 300, 1), (19, 77, 24), (64, 256, 17) })
+            (50, 300, 1), (19, 77, 24), (64, 256, 17),
+            // one row panel over two depth blocks, B read in place beside a packed partial panel; Aᵀ·B with 5 columns
+            (6, 40, 300), (300, 5, 270) })
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                     data.Add(m, n, k, ta, tb);

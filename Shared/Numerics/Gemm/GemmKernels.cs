@@ -5,7 +5,8 @@ namespace SoftQDistributed.Shared.Numerics.Gemm;
 
 /// <summary>
 /// Register-blocked micro-kernels for <see cref="ManagedGemm"/>: C[mr×nr] = alpha * Apanel · Bpanel + beta * C
-/// over packed, zero-padded panels. Full tiles write straight to C; edge tiles go through a scratch tile.
+/// over panels packed and zero-padded or read in place (strides say which). Full tiles write straight to C; edge
+/// tiles go through a scratch tile. And the dot-product kernel of the few-columns path.
 /// </summary>
 internal static unsafe class GemmKernels
 {

@@ -1,19 +1,22 @@
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
 /// <summary>
-/// A blocked GEMM in managed code (the BLIS scheme): op(A) and op(B) are packed into contiguous panels,
-/// transposition handled while packing, and a register-blocked SIMD micro-kernel (Vector512 where the CPU
-/// has AVX-512, Vector256 elsewhere) accumulates each MR×NR tile of C. Used when OpenBLAS is absent or chosen.
+/// A blocked GEMM in managed code (the BLIS scheme): op(B) is packed into contiguous panels and a transposed A into
+/// MR-row panels (an untransposed A's rows are read in place), transposition handled while packing, and a
+/// register-blocked SIMD micro-kernel (Vector512 where the CPU has AVX-512, Vector256 elsewhere) accumulates each
+/// MR×NR tile of C, then an optional epilogue (bias and ReLU, or ReLU's backward) runs on the tile while it is in
+/// cache. Shapes a tile fits badly (few rows, few columns, little depth) have paths of their own. Used when OpenBLAS
+/// is absent or chosen.
 /// </summary>
 public sealed unsafe class ManagedGemm : IGemm
 {
     private const int KC = 256;  // depth of a packed block: A and B panels stay in L1/L2
-    private const int MC = 96;   // rows of A packed at once (a multiple of both kernels' MR)
+    private const int MC = 96;   // rows of A per block (a multiple of both kernels' MR)
     private const int NC = 1024; // columns of B packed at once
     private const int DotColumns = GemmKernels.DotColumns;
     private const int MaxFewDepth = 24;       // FewDepth: the deepest product it takes,

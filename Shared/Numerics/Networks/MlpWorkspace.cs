@@ -78,7 +78,7 @@ public sealed class MlpWorkspace
         {
             for (int s = 0; s < states; s++) bias0.CopyTo(projection.Slice(s * h1, h1));
         }
-        // The bias and ReLU passes are fused into the products (GemmEpilogue): applied per tile while C is in cache.
+        // Bias and ReLU go with the products (GemmEpilogue): per tile while C is in cache where the GEMM can.
         gemm.MultiplyAddRelu(rows, h1, Shape.XDim, x.Span, Shape.XDim, p.Slice(net.XWeightOffset, Shape.XDim * h1), h1,
             _outputs[0].Head(rows), h1, projection, h1, particles);
 

@@ -62,11 +62,41 @@ public static class SvgdDirection
     public static float Bandwidth(ReadOnlySpan<float> squaredDistances, int nFixed, float minBandwidth, Span<float> sortScratch = default)
     {
         int n = squaredDistances.Length;
-        Span<float> sorted = sortScratch.Length >= n ? sortScratch[..n] : new float[n];
-        squaredDistances.CopyTo(sorted);
-        sorted.Sort();
-        float median = sorted[n - (n / 2 + 1)];
+        Span<float> values = sortScratch.Length >= n ? sortScratch[..n] : new float[n];
+        squaredDistances.CopyTo(values);
+        float median = Select(values, n - (n / 2 + 1));
         return MathF.Max(median / MathF.Log(nFixed), minBandwidth);
+    }
+
+    /// <summary>
+    /// The value a sort would put at <paramref name="index"/>, in linear expected time (quickselect, Hoare partition
+    /// around the middle element); <paramref name="values"/> is reordered. Only the order statistic is asked for,
+    /// so this is the sorted median exactly, without sorting all n_fixed · n_updated distances of every state.
+    /// </summary>
+    internal static float Select(Span<float> values, int index)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            float pivot = values[lo + (hi - lo) / 2];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Now values[lo..j] <= pivot <= values[i..hi], and anything between j and i equals the pivot.
+            if (index <= j) hi = j;
+            else if (index >= i) lo = i;
+            else return values[index];
+        }
+        return values[index];
     }
 
     /// <summary>

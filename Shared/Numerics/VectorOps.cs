@@ -1,22 +1,10 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace SoftQDistributed.Shared.Numerics;
 
 /// <summary>The element-wise passes the layers need, fused where TensorPrimitives has no single call.</summary>
 public static class VectorOps
 {
-    /// <summary>Each row: <c>row = max(row + bias, 0)</c>.</summary>
-    public static void AddBiasRelu(Span<float> rows, ReadOnlySpan<float> bias)
-    {
-        for (int start = 0; start < rows.Length; start += bias.Length)
-        {
-            Span<float> row = rows.Slice(start, bias.Length);
-            TensorPrimitives.Add(row, bias, row);
-            TensorPrimitives.Max(row, 0f, row);
-        }
-    }
-
     /// <summary>Each row: <c>row += bias</c>.</summary>
     public static void AddBias(Span<float> rows, ReadOnlySpan<float> bias)
     {
@@ -25,44 +13,6 @@ public static class VectorOps
             Span<float> row = rows.Slice(start, bias.Length);
             TensorPrimitives.Add(row, bias, row);
         }
-    }
-
-    /// <summary>Row r of <paramref name="rows"/>: <c>max(row + perState[r / particles], 0)</c>.</summary>
-    public static void AddBroadcastRelu(Span<float> rows, ReadOnlySpan<float> perState, int width, int particles)
-    {
-        int row = 0;
-        for (int start = 0; start < rows.Length; start += width, row++)
-        {
-            Span<float> r = rows.Slice(start, width);
-            TensorPrimitives.Add(r, perState.Slice(row / particles * width, width), r);
-            TensorPrimitives.Max(r, 0f, r);
-        }
-    }
-
-    /// <summary><c>grad *= (activation &gt; 0)</c>: ReLU's backward from its output.</summary>
-    public static void ReluBackward(Span<float> grad, ReadOnlySpan<float> activation)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= grad.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                Vector512<float> g = Vector512.Create(grad.Slice(i, Vector512<float>.Count));
-                Vector512<float> a = Vector512.Create(activation.Slice(i, Vector512<float>.Count));
-                Vector512.BitwiseAnd(g, Vector512.GreaterThan(a, Vector512<float>.Zero)).CopyTo(grad.Slice(i));
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= grad.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> g = Vector256.Create(grad.Slice(i, Vector256<float>.Count));
-                Vector256<float> a = Vector256.Create(activation.Slice(i, Vector256<float>.Count));
-                Vector256.BitwiseAnd(g, Vector256.GreaterThan(a, Vector256<float>.Zero)).CopyTo(grad.Slice(i));
-            }
-        }
-        for (; i < grad.Length; i++)
-            if (activation[i] <= 0f) grad[i] = 0f;
     }
 
     /// <summary><c>grad = upstream * (1 - y²)</c>: tanh's backward from its output y.</summary>

@@ -27,32 +27,40 @@ internal static class UpdateBenchmark
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 200, Description = "timed update steps" };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 100, Description = "untimed steps first (lets tiered compilation settle)" };
         var backend = new Option<string>("--backend") { DefaultValueFactory = _ => "openblas", Description = "openblas | managed | auto | torch (torch needs a build with TorchBackend=true)" };
+        var breakdown = new Option<bool>("--breakdown") { Description = "also time every matrix product shape (summed over threads) against the whole update" };
         var command = new Command("sql-update", "updates per second of the full soft Q + SVGD step")
-            { obs, act, hidden, batch, kv, k, threads, steps, warmup, backend };
+            { obs, act, hidden, batch, kv, k, threads, steps, warmup, backend, breakdown };
         command.SetAction(parse => Run(parse.GetValue(obs), parse.GetValue(act), parse.GetValue(hidden), parse.GetValue(batch),
             parse.GetValue(kv), parse.GetValue(k), parse.GetValue(threads), parse.GetValue(steps), parse.GetValue(warmup),
-            parse.GetValue(backend)!));
+            parse.GetValue(backend)!, parse.GetValue(breakdown)));
         return command;
     }
 
-    private static int Run(int obsDim, int actDim, int hidden, int batchSize, int kv, int k, int threads, int steps, int warmup, string backendName)
+    private static int Run(int obsDim, int actDim, int hidden, int batchSize, int kv, int k, int threads, int steps, int warmup, string backendName, bool breakdown)
     {
         var settings = new SoftQSettings { Hidden = [hidden, hidden], ValueParticles = kv, SvgdParticles = k };
         var rng = new Rng(1);
         var nets = new SoftQNetworks(obsDim, actDim, settings.Hidden, rng);
         // FLOPs per update by our count (2·m·n·k of every matrix product of the update), whichever backend runs it.
         long flopsPerUpdate = FlopsPerUpdate(obsDim, actDim, settings, batchSize);
-        using SoftQUpdate update = Create(backendName, nets, settings, rng, batchSize, threads);
+        TimingGemm? timing = null;
+        using SoftQUpdate update = Create(backendName, nets, settings, rng, batchSize, threads, breakdown ? gemm => timing = new TimingGemm(gemm) : gemm => gemm);
         TransitionBatch[] batches = Enumerable.Range(0, 4).Select(i => RandomBatch(rng, batchSize, obsDim, actDim)).ToArray();
 
         for (int i = 0; i < warmup; i++) update.Update(batches[i % batches.Length]);
+        timing?.Reset();
 
         var clock = new Stopwatch(); // created before the allocation count starts: it is the only object here
+        using Process process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         clock.Start();
         for (int i = 0; i < steps; i++) update.Update(batches[i % batches.Length]);
         clock.Stop();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        // CPU time, all threads: on a shared machine steadier than the wall clock, which counts time others hold the cores.
+        double cpuMsPerUpdate = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
 
         double seconds = clock.Elapsed.TotalSeconds;
         double updatesPerSecond = steps / seconds;
@@ -63,11 +71,13 @@ internal static class UpdateBenchmark
             $"{updatesPerSecond:F1} updates/s, {1000 / updatesPerSecond:F2} ms/update, {flopsPerUpdate / 1e9:F3} GFLOP/update ({gflops:F1} GFLOP/s), " +
             $"{(double)allocated / steps:F0} bytes allocated/update, {update.SkippedUpdates} skipped; " +
             $"{gflops / peak:P1} of the {peak:F1} GFLOP/s {isa} FMA peak on {threads} thread(s)");
+        if (timing is not null) PrintBreakdown(timing, steps, seconds, threads);
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["benchmark"] = "sql-update",
             ["updates_per_second"] = Math.Round(updatesPerSecond, 2),
             ["ms_per_update"] = Math.Round(1000 / updatesPerSecond, 3),
+            ["cpu_ms_per_update"] = Math.Round(cpuMsPerUpdate, 3),
             ["backend"] = update.Backend,
             ["threads"] = threads,
             ["allocated_bytes_per_update"] = Math.Round((double)allocated / steps, 1),
@@ -82,7 +92,22 @@ internal static class UpdateBenchmark
         return 0;
     }
 
-    private static SoftQUpdate Create(string backend, SoftQNetworks nets, SoftQSettings settings, Rng rng, int batchSize, int threads)
+    /// <summary>Milliseconds per update in each product shape (thread time), and the share of the update's thread time left outside them.</summary>
+    private static void PrintBreakdown(TimingGemm timing, int steps, double seconds, int threads)
+    {
+        double total = 0;
+        foreach ((GemmShape shape, long calls, double time) in timing.Shapes())
+        {
+            total += time;
+            Console.WriteLine($"  {(shape.TransposeA ? "T" : "N")}{(shape.TransposeB ? "T" : "N")} m {shape.M,5} n {shape.N,4} k {shape.K,5}: " +
+                $"{calls / (double)steps,4:F0} calls, {1000 * time / steps,7:F3} ms/update, {shape.Flops * calls / time / 1e9,6:F1} GFLOP/s");
+        }
+        double threadTime = seconds * threads;
+        Console.WriteLine($"  products {1000 * total / steps:F2} ms/update of {1000 * threadTime / steps:F2} thread-ms/update " +
+            $"({total / threadTime:P0}); the rest (elementwise, reductions, Adam, waiting) {1000 * (threadTime - total) / steps:F2}");
+    }
+
+    private static SoftQUpdate Create(string backend, SoftQNetworks nets, SoftQSettings settings, Rng rng, int batchSize, int threads, Func<IGemm, IGemm> wrap)
     {
         if (backend.Trim().Equals("torch", StringComparison.OrdinalIgnoreCase))
         {
@@ -93,7 +118,7 @@ internal static class UpdateBenchmark
 #endif
         }
         // Partitions run one-thread GEMMs in parallel; the thread count is the number of partitions.
-        IGemm gemm = GemmFactory.Create(GemmFactory.Parse(backend), 1, Console.WriteLine);
+        IGemm gemm = wrap(GemmFactory.Create(GemmFactory.Parse(backend), 1, Console.WriteLine));
         return new SoftQUpdate(nets, settings, gemm, rng, batchSize, threads);
     }
 

@@ -80,6 +80,24 @@ public sealed class SvgdDirectionTests
         Assert.Equal(1e-3f, SvgdDirection.Bandwidth(distances, 4, 1e-3f));
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(256, 0)]
+    [InlineData(255, 40)]
+    [InlineData(64, 3)]
+    public void Select_gives_the_value_a_sort_puts_at_every_index(int n, int distinct)
+    {
+        var rng = new Rng((ulong)(n * 7 + distinct));
+        float[] values = Random(rng, n);
+        // A few distinct values (many ties) where asked: the median of collapsed particles' distances.
+        if (distinct > 0) for (int i = 0; i < n; i++) values[i] = MathF.Floor((values[i] + 1f) * distinct / 2f);
+        float[] sorted = (float[])values.Clone();
+        Array.Sort(sorted);
+        for (int index = 0; index < n; index++)
+            Assert.Equal(sorted[index], SvgdDirection.Select((float[])values.Clone(), index));
+    }
+
     [Fact]
     public void Squash_correction_gradient_is_the_derivative_of_log_one_minus_a_squared()
     {

@@ -5,27 +5,35 @@ namespace SoftQDistributed.Shared.Numerics.Gemm;
 
 /// <summary>
 /// Register-blocked micro-kernels for <see cref="ManagedGemm"/>: C[mr×nr] = alpha * Apanel · Bpanel + beta * C
-/// over packed, zero-padded panels. Full tiles write straight to C; edge tiles go through a scratch tile.
+/// over panels packed and zero-padded or read in place (strides say which). Full tiles write straight to C; edge
+/// tiles go through a scratch tile. And the dot-product kernel of the few-columns path.
 /// </summary>
 internal static unsafe class GemmKernels
 {
     public const int MR512 = 8, NR512 = 32;  // 16 zmm accumulators + 2 B vectors + 1 broadcast of 32 registers
     public const int MR256 = 6, NR256 = 16;  // 12 ymm accumulators + 2 B vectors + 1 broadcast of 16 registers
+    public const int DotColumns = 6;          // Dot2x6: 12 ymm accumulators + 2 A vectors + 1 B vector
 
+    /// <summary>
+    /// One tile. Element (r, p) of the A panel is <c>a[r * rowStride + p * kStride]</c>: a packed panel (1, MR), rows of
+    /// A read in place (lda, 1) or columns of a transposed A read in place (1, lda); a partial tile (mr &lt; MR) must
+    /// come packed, since its missing rows are read too. Row p of the B panel starts at <c>b + p * bStride</c>: NR when
+    /// packed, ldb for a full panel read in place.
+    /// </summary>
     [SkipLocalsInit]
-    public static void Tile(int kc, float* a, float* b, float* c, int ldc, int mr, int nr, float alpha, float beta)
+    public static void Tile(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         bool wide = Vector512.IsHardwareAccelerated;
         int fullMr = wide ? MR512 : MR256, fullNr = wide ? NR512 : NR256;
         if (mr == fullMr && nr == fullNr)
         {
-            if (wide) Kernel8x32(kc, a, b, c, ldc, alpha, beta);
-            else Kernel6x16(kc, a, b, c, ldc, alpha, beta);
+            if (wide) Kernel8x32(kc, a, rowStride, kStride, b, bStride, c, ldc, alpha, beta);
+            else Kernel6x16(kc, a, rowStride, kStride, b, bStride, c, ldc, alpha, beta);
             return;
         }
         float* scratch = stackalloc float[MR512 * NR512];
-        if (wide) Kernel8x32(kc, a, b, scratch, fullNr, 1f, 0f);
-        else Kernel6x16(kc, a, b, scratch, fullNr, 1f, 0f);
+        if (wide) Kernel8x32(kc, a, rowStride, kStride, b, bStride, scratch, fullNr, 1f, 0f);
+        else Kernel6x16(kc, a, rowStride, kStride, b, bStride, scratch, fullNr, 1f, 0f);
         for (int r = 0; r < mr; r++)
         {
             float* src = scratch + r * fullNr;
@@ -35,34 +43,36 @@ internal static unsafe class GemmKernels
         }
     }
 
-    private static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    private static void Kernel8x32(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, float alpha, float beta)
     {
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride;
+        float* a4 = a + 4 * rowStride, a5 = a + 5 * rowStride, a6 = a + 6 * rowStride, a7 = a + 7 * rowStride;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+        nint offset = 0;
+        for (int p = 0; p < kc; p++, offset += kStride)
         {
             Vector512<float> b0 = Vector512.Load(b);
             Vector512<float> b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
+            Vector512<float> x = Vector512.Create(a0[offset]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
+            x = Vector512.Create(a1[offset]);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
+            x = Vector512.Create(a2[offset]);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
+            x = Vector512.Create(a3[offset]);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
+            x = Vector512.Create(a4[offset]);
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
+            x = Vector512.Create(a5[offset]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]);
+            x = Vector512.Create(a6[offset]);
             c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]);
+            x = Vector512.Create(a7[offset]);
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            a += MR512;
-            b += NR512;
+            b += bStride;
         }
         Store512(c, alpha, beta, c00, c01);
         Store512(c + ldc, alpha, beta, c10, c11);
@@ -91,28 +101,29 @@ internal static unsafe class GemmKernels
         hi.Store(row + 16);
     }
 
-    private static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    private static void Kernel6x16(int kc, float* a, nint rowStride, nint kStride, float* b, nint bStride, float* c, int ldc, float alpha, float beta)
     {
+        float* a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride, a3 = a + 3 * rowStride, a4 = a + 4 * rowStride, a5 = a + 5 * rowStride;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        nint offset = 0;
+        for (int p = 0; p < kc; p++, offset += kStride)
         {
             Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> x = Vector256.Create(a[0]);
+            Vector256<float> x = Vector256.Create(a0[offset]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]);
+            x = Vector256.Create(a1[offset]);
             c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]);
+            x = Vector256.Create(a2[offset]);
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]);
+            x = Vector256.Create(a3[offset]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]);
+            x = Vector256.Create(a4[offset]);
             c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]);
+            x = Vector256.Create(a5[offset]);
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR256;
-            b += NR256;
+            b += bStride;
         }
         Store256(c, alpha, beta, c00, c01);
         Store256(c + ldc, alpha, beta, c10, c11);
@@ -137,5 +148,47 @@ internal static unsafe class GemmKernels
         }
         lo.Store(row);
         hi.Store(row + 8);
+    }
+
+    /// <summary>
+    /// Twelve dot products of length k: rows a0 and a1 against the six contiguous columns at b (column j at
+    /// <c>b + j * ldb</c>), vectorised along k; sums[r * 6 + j] receives row r against column j.
+    /// </summary>
+    public static void Dot2x6(int k, float* a0, float* a1, float* b, int ldb, float* sums)
+    {
+        float* b0 = b, b1 = b + ldb, b2 = b + 2 * ldb, b3 = b + 3 * ldb, b4 = b + 4 * ldb, b5 = b + 5 * ldb;
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default, s04 = default, s05 = default;
+        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Vector256<float> x0 = Vector256.Load(a0 + p), x1 = Vector256.Load(a1 + p);
+            Vector256<float> y = Vector256.Load(b0 + p);
+            s00 = Vector256.FusedMultiplyAdd(x0, y, s00); s10 = Vector256.FusedMultiplyAdd(x1, y, s10);
+            y = Vector256.Load(b1 + p);
+            s01 = Vector256.FusedMultiplyAdd(x0, y, s01); s11 = Vector256.FusedMultiplyAdd(x1, y, s11);
+            y = Vector256.Load(b2 + p);
+            s02 = Vector256.FusedMultiplyAdd(x0, y, s02); s12 = Vector256.FusedMultiplyAdd(x1, y, s12);
+            y = Vector256.Load(b3 + p);
+            s03 = Vector256.FusedMultiplyAdd(x0, y, s03); s13 = Vector256.FusedMultiplyAdd(x1, y, s13);
+            y = Vector256.Load(b4 + p);
+            s04 = Vector256.FusedMultiplyAdd(x0, y, s04); s14 = Vector256.FusedMultiplyAdd(x1, y, s14);
+            y = Vector256.Load(b5 + p);
+            s05 = Vector256.FusedMultiplyAdd(x0, y, s05); s15 = Vector256.FusedMultiplyAdd(x1, y, s15);
+        }
+        sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02);
+        sums[3] = Vector256.Sum(s03); sums[4] = Vector256.Sum(s04); sums[5] = Vector256.Sum(s05);
+        sums[6] = Vector256.Sum(s10); sums[7] = Vector256.Sum(s11); sums[8] = Vector256.Sum(s12);
+        sums[9] = Vector256.Sum(s13); sums[10] = Vector256.Sum(s14); sums[11] = Vector256.Sum(s15);
+        for (; p < k; p++)
+        {
+            float x0 = a0[p], x1 = a1[p];
+            sums[0] = MathF.FusedMultiplyAdd(x0, b0[p], sums[0]); sums[6] = MathF.FusedMultiplyAdd(x1, b0[p], sums[6]);
+            sums[1] = MathF.FusedMultiplyAdd(x0, b1[p], sums[1]); sums[7] = MathF.FusedMultiplyAdd(x1, b1[p], sums[7]);
+            sums[2] = MathF.FusedMultiplyAdd(x0, b2[p], sums[2]); sums[8] = MathF.FusedMultiplyAdd(x1, b2[p], sums[8]);
+            sums[3] = MathF.FusedMultiplyAdd(x0, b3[p], sums[3]); sums[9] = MathF.FusedMultiplyAdd(x1, b3[p], sums[9]);
+            sums[4] = MathF.FusedMultiplyAdd(x0, b4[p], sums[4]); sums[10] = MathF.FusedMultiplyAdd(x1, b4[p], sums[10]);
+            sums[5] = MathF.FusedMultiplyAdd(x0, b5[p], sums[5]); sums[11] = MathF.FusedMultiplyAdd(x1, b5[p], sums[11]);
+        }
     }
 }

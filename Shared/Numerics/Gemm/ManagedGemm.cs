@@ -1,24 +1,33 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
 /// <summary>
-/// A blocked GEMM in managed code (the BLIS scheme): op(A) and op(B) are packed into contiguous panels,
-/// transposition handled while packing, and a register-blocked SIMD micro-kernel (Vector512 where the CPU
-/// has AVX-512, Vector256 elsewhere) accumulates each MR×NR tile of C. Used when OpenBLAS is absent or chosen.
+/// A blocked GEMM in managed code (the BLIS scheme): op(B) is packed into contiguous panels and a transposed A into
+/// MR-row panels (an untransposed A's rows are read in place), transposition handled while packing, and a
+/// register-blocked SIMD micro-kernel (Vector512 where the CPU has AVX-512, Vector256 elsewhere) accumulates each
+/// MR×NR tile of C, then an optional epilogue (bias and ReLU, or ReLU's backward) runs on the tile while it is in
+/// cache. Shapes a tile fits badly (few rows, few columns, little depth) have paths of their own. Used when OpenBLAS
+/// is absent or chosen.
 /// </summary>
 public sealed unsafe class ManagedGemm : IGemm
 {
     private const int KC = 256;  // depth of a packed block: A and B panels stay in L1/L2
-    private const int MC = 96;   // rows of A packed at once (a multiple of both kernels' MR)
+    private const int MC = 96;   // rows of A per block (a multiple of both kernels' MR)
     private const int NC = 1024; // columns of B packed at once
+    private const int DotColumns = GemmKernels.DotColumns;
+    private const int MaxFewDepth = 24;       // FewDepth: the deepest product it takes,
+    private const int FewDepthFloats = 6144;  // and op(B) no larger than this (24 KB), so that it stays in L1
 
     private readonly int _mr, _nr;
 
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
     [ThreadStatic] private static float[]? t_column;
+    [ThreadStatic] private static float[]? t_transposed;
 
     public ManagedGemm(int threads = 1)
     {
@@ -36,41 +45,46 @@ public sealed unsafe class ManagedGemm : IGemm
     public void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc)
+        float beta, float* c, int ldc) =>
+        Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, null);
+
+    /// <summary>The packed path applies the epilogue to each tile of C as it finishes; the small-shape paths after them.</summary>
+    public void Multiply(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, GemmEpilogue epilogue) =>
+        Multiply(transposeA, transposeB, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc, epilogue);
+
+    private void Multiply(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, GemmEpilogue? epilogue)
     {
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
+        if (k == 0 || alpha == 0) ScaleC(m, n, beta, c, ldc);
+        else if (m < _mr && !transposeA && !transposeB) FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (n == 1 && !transposeA) MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
+        else if (n <= 2 * DotColumns && !transposeA) FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
+        else if (transposeA && !transposeB && n <= _mr && m > n) TransposedProduct(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if (k <= MaxFewDepth && k * n <= FewDepthFloats)
         {
-            ScaleC(m, n, beta, c, ldc);
+            FewDepth(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
             return;
         }
-        if (m < _mr && !transposeA && !transposeB)
+        else
         {
-            FewRows(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            if (Threads == 1 || (long)m * n * k < 1 << 21)
+                MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, m, epilogue);
+            else
+                MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
             return;
         }
-        if (n == 1 && !transposeA)
-        {
-            MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
-            return;
-        }
-        if (n < _nr && k <= KC && !transposeA && !transposeB)
-        {
-            FewColumns(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        if (Threads == 1 || (long)m * n * k < 1 << 21)
-        {
-            MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        epilogue?.Apply(c, ldc, 0, m, 0, n);
     }
 
     // Separate from Multiply so that the closure below is only allocated when threads are actually used.
     private void MultiplyParallel(
         bool transposeA, bool transposeB, int m, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmEpilogue? epilogue)
     {
         // Rows of C are split across threads; each packs its own B (cheap beside its share of the work).
         int chunk = (m + Threads - 1) / Threads;
@@ -80,16 +94,18 @@ public sealed unsafe class ManagedGemm : IGemm
         {
             int row0 = part * chunk;
             MultiplyRows(row0, Math.Min(m, row0 + chunk), transposeA, transposeB, n, k, alpha,
-                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc);
+                (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, m, epilogue);
         });
     }
 
     private void MultiplyRows(
         int rowStart, int rowEnd, bool transposeA, bool transposeB, int n, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int m, GemmEpilogue? epilogue)
     {
         int kcMax = Math.Min(k, KC);
-        float[] packA = Buffer(ref t_packA, MC * kcMax);
+        // A untransposed is read in place, its rows already contiguous in k: only a last partial panel is packed.
+        // The panel's vector copies may run up to one vector past its end (PackA), hence the slack.
+        float[] packA = Buffer(ref t_packA, MC * kcMax + 16);
         float[] packB = Buffer(ref t_packB, RoundUp(Math.Min(n, NC), _nr) * kcMax);
         fixed (float* pa = packA)
         fixed (float* pb = packB)
@@ -101,11 +117,15 @@ public sealed unsafe class ManagedGemm : IGemm
                 {
                     int kc = Math.Min(KC, k - pc);
                     float betaBlock = pc == 0 ? beta : 1f;
-                    PackB(transposeB, b, ldb, pc, kc, jc, nc, pb);
+                    // With one row panel each B panel is used once: packing would only copy it, so full panels of an
+                    // untransposed B are read in place (the kernel steps through B's rows), and only a partial one packed.
+                    int bInPlace = !transposeB && rowEnd - rowStart <= _mr ? nc / _nr * _nr : 0;
+                    if (bInPlace < nc) PackB(transposeB, b, ldb, pc, kc, jc + bInPlace, nc - bInPlace, pb);
                     for (int ic = rowStart; ic < rowEnd; ic += MC)
                     {
                         int mc = Math.Min(MC, rowEnd - ic);
-                        PackA(transposeA, a, lda, ic, mc, pc, kc, pa);
+                        int inPlace = transposeA ? 0 : mc / _mr * _mr; // rows of this block read straight from A
+                        if (inPlace < mc) PackA(transposeA, a, lda, ic + inPlace, mc - inPlace, pc, kc, pa, m);
                         for (int jr = 0; jr < nc; jr += _nr)
                         {
                             int nr = Math.Min(_nr, nc - jr);
@@ -113,7 +133,15 @@ public sealed unsafe class ManagedGemm : IGemm
                             {
                                 int mr = Math.Min(_mr, mc - ir);
                                 float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                                GemmKernels.Tile(kc, pa + ir * kc, pb + jr * kc, cTile, ldc, mr, nr, alpha, betaBlock);
+                                // C's rows (and the epilogue's) are rarely in cache; their loads overlap the kernel's FMAs.
+                                if (pc + kc == k) Prefetch(cTile, ldc, mr, nr, epilogue, ic + ir, jc + jr);
+                                float* bPanel = jr < bInPlace ? b + (long)pc * ldb + jc + jr : pb + (jr - bInPlace) * kc;
+                                nint bStride = jr < bInPlace ? ldb : _nr;
+                                if (ir < inPlace)
+                                    GemmKernels.Tile(kc, a + (long)(ic + ir) * lda + pc, lda, 1, bPanel, bStride, cTile, ldc, mr, nr, alpha, betaBlock);
+                                else
+                                    GemmKernels.Tile(kc, pa + (ir - inPlace) * kc, 1, _mr, bPanel, bStride, cTile, ldc, mr, nr, alpha, betaBlock);
+                                if (epilogue is { } e && pc + kc == k) e.Apply(cTile, ldc, ic + ir, mr, jc + jr, nr);
                             }
                         }
                     }
@@ -122,16 +150,36 @@ public sealed unsafe class ManagedGemm : IGemm
         }
     }
 
-    /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc] as MR-row panels, each stored k-major and zero-padded.</summary>
-    private void PackA(bool transposed, float* a, int lda, int i0, int mc, int p0, int kc, float* dst)
+    private static void Prefetch(float* c, int ldc, int rows, int cols, GemmEpilogue? epilogue, int row0, int col0)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + cols - 1);
+        }
+        epilogue?.Prefetch(row0, rows, col0, cols);
+    }
+
+    /// <summary>
+    /// Packs op(A)[i0..i0+mc, p0..p0+kc] as MR-row panels, each stored k-major and zero-padded. <paramref name="m"/>
+    /// is op(A)'s row count: a transposed A's stored rows hold m valid floats, which bounds its vector reads.
+    /// </summary>
+    private void PackA(bool transposed, float* a, int lda, int i0, int mc, int p0, int kc, float* dst, int m)
     {
         for (int ir = 0; ir < mc; ir += _mr)
         {
             int rows = Math.Min(_mr, mc - ir);
             float* panel = dst + ir * kc;
-            if (transposed)
+            if (transposed && rows == _mr && _mr <= 8 && i0 + ir + 8 <= m)
             {
-                // op(A)(i, p) = a[p * lda + i]: each k step is a contiguous run of rows.
+                // op(A)(i, p) = a[p * lda + i]: each k step is a contiguous run of rows, copied as one vector of
+                // eight whose surplus lanes the next k step (or the buffer's slack) overwrites.
+                float* src = a + (long)p0 * lda + i0 + ir;
+                for (int p = 0; p < kc; p++, src += lda) Vector256.Store(Vector256.Load(src), panel + p * _mr);
+            }
+            else if (transposed)
+            {
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = a + (long)(p0 + p) * lda + i0 + ir;
@@ -187,9 +235,15 @@ public sealed unsafe class ManagedGemm : IGemm
                 for (int p = 0; p < kc; p++)
                 {
                     float* src = b + (long)(p0 + p) * ldb + j0 + jr;
-                    var d = new Span<float>(panel + p * _nr, _nr);
-                    new ReadOnlySpan<float>(src, cols).CopyTo(d);
-                    d[cols..].Clear();
+                    float* d = panel + p * _nr;
+                    if (cols == _nr)
+                    {
+                        for (int q = 0; q < _nr; q += 8) Vector256.Store(Vector256.Load(src + q), d + q);
+                        continue;
+                    }
+                    int col = 0;
+                    for (; col < cols; col++) d[col] = src[col];
+                    for (; col < _nr; col++) d[col] = 0f;
                 }
             }
         }
@@ -273,52 +327,128 @@ public sealed unsafe class ManagedGemm : IGemm
     }
 
     /// <summary>
-    /// Fewer columns than a micro-tile (a network's 2-wide output layer over many rows): padding B to a full
-    /// panel would multiply mostly zeros, so each C value is one chain of FMAs over the depth, eight rows at a
-    /// time. Bit for bit what the packed path's edge tiles give: the sum from zero in k order, then alpha, beta.
+    /// Few columns (a network's 6-wide output layer, or its gradient, over thousands of rows): padding B to a full
+    /// panel would multiply mostly zeros, so each C value is a dot product of a row of A with a column of op(B),
+    /// vectorised along k, two rows against six columns at a time (twelve accumulators). op(B)'s columns are first
+    /// copied contiguous, zero-padded to a multiple of six.
     /// </summary>
-    private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    [SkipLocalsInit]
+    private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, bool transposeB, float* b, int ldb, float beta, float* c, int ldc)
     {
-        int i = 0;
-        for (; i + 8 <= m; i += 8)
+        int width = RoundUp(n, DotColumns);
+        float[] columns = Buffer(ref t_column, width * k);
+        float* sums = stackalloc float[2 * DotColumns];
+        fixed (float* bt = columns)
         {
-            float* a0 = a + (long)i * lda;
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < width; j++)
             {
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-                float* bj = b + j;
-                for (int p = 0; p < k; p++)
-                {
-                    float bp = bj[(long)p * ldb];
-                    s0 = MathF.FusedMultiplyAdd(a0[p], bp, s0);
-                    s1 = MathF.FusedMultiplyAdd(a0[lda + p], bp, s1);
-                    s2 = MathF.FusedMultiplyAdd(a0[2L * lda + p], bp, s2);
-                    s3 = MathF.FusedMultiplyAdd(a0[3L * lda + p], bp, s3);
-                    s4 = MathF.FusedMultiplyAdd(a0[4L * lda + p], bp, s4);
-                    s5 = MathF.FusedMultiplyAdd(a0[5L * lda + p], bp, s5);
-                    s6 = MathF.FusedMultiplyAdd(a0[6L * lda + p], bp, s6);
-                    s7 = MathF.FusedMultiplyAdd(a0[7L * lda + p], bp, s7);
-                }
-                float* cj = c + (long)i * ldc + j;
-                Combine(cj, s0, alpha, beta); Combine(cj + ldc, s1, alpha, beta);
-                Combine(cj + 2L * ldc, s2, alpha, beta); Combine(cj + 3L * ldc, s3, alpha, beta);
-                Combine(cj + 4L * ldc, s4, alpha, beta); Combine(cj + 5L * ldc, s5, alpha, beta);
-                Combine(cj + 6L * ldc, s6, alpha, beta); Combine(cj + 7L * ldc, s7, alpha, beta);
+                float* dst = bt + (long)j * k;
+                if (j >= n) new Span<float>(dst, k).Clear();
+                else if (transposeB) new ReadOnlySpan<float>(b + (long)j * ldb, k).CopyTo(new Span<float>(dst, k));
+                else for (int p = 0; p < k; p++) dst[p] = b[(long)p * ldb + j];
             }
-        }
-        for (; i < m; i++)
-        {
-            float* ai = a + (long)i * lda;
-            for (int j = 0; j < n; j++)
+            for (int j0 = 0; j0 < n; j0 += DotColumns)
             {
-                float sum = 0;
-                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(ai[p], b[(long)p * ldb + j], sum);
-                Combine(c + (long)i * ldc + j, sum, alpha, beta);
+                int cols = Math.Min(DotColumns, n - j0);
+                for (int i = 0; i < m; i += 2)
+                {
+                    float* a0 = a + (long)i * lda;
+                    int rows = Math.Min(2, m - i);
+                    GemmKernels.Dot2x6(k, a0, rows == 2 ? a0 + lda : a0, bt + (long)j0 * k, k, sums);
+                    for (int r = 0; r < rows; r++)
+                        for (int j = 0; j < cols; j++)
+                            Combine(c + (long)(i + r) * ldc + j0 + j, sums[r * DotColumns + j], alpha, beta);
+                }
             }
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// Aᵀ·B with at most MR columns (a 6-wide layer's weight gradient over thousands of rows): padding B's columns to a
+    /// panel would multiply mostly zeros, so Cᵀ = Bᵀ·A is formed instead, one row panel whose B (here A) is read in
+    /// place, and written back transposed.
+    /// </summary>
+    private void TransposedProduct(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        fixed (float* t = Buffer(ref t_transposed, n * m))
+        {
+            MultiplyRows(0, n, true, false, m, k, alpha, b, ldb, a, lda, 0f, t, m, n, null);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float* cij = c + (long)i * ldc + j;
+                    *cij = beta == 0 ? t[j * m + i] : t[j * m + i] + beta * *cij;
+                }
+        }
+    }
+
+    /// <summary>
+    /// Shallow products (a first layer over actions or observations, an outer product): packing and micro-tiles would
+    /// spend more on C's stores and reloads than on the few FMAs, so each row of C is built once as Σ_p a_ip·op(B)[p, :]
+    /// from op(B)'s k rows (kept in L1), 32 columns at a time in registers, and the epilogue runs while the row is in L1.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void FewDepth(
+        bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, GemmEpilogue? epilogue)
+    {
+        float* x = stackalloc float[MaxFewDepth];
+        fixed (float* packed = transposeB ? Buffer(ref t_packB, k * n) : null)
+        {
+            if (transposeB)
+            {
+                // op(B)(p, j) = b[j * ldb + p], gathered into k contiguous rows.
+                for (int j = 0; j < n; j++)
+                    for (int p = 0; p < k; p++) packed[p * n + j] = b[(long)j * ldb + p];
+                b = packed;
+                ldb = n;
+            }
+            for (int i = 0; i < m; i++)
+            {
+                for (int p = 0; p < k; p++) x[p] = alpha * (transposeA ? a[(long)p * lda + i] : a[(long)i * lda + p]);
+                float* ci = c + (long)i * ldc;
+                int j = 0;
+                for (; j + 32 <= n; j += 32)
+                {
+                    float* bp = b + j;
+                    var xp = Vector256.Create(x[0]);
+                    Vector256<float> s0 = xp * Vector256.Load(bp), s1 = xp * Vector256.Load(bp + 8);
+                    Vector256<float> s2 = xp * Vector256.Load(bp + 16), s3 = xp * Vector256.Load(bp + 24);
+                    for (int p = 1; p < k; p++)
+                    {
+                        bp += ldb;
+                        xp = Vector256.Create(x[p]);
+                        s0 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp), s0);
+                        s1 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 8), s1);
+                        s2 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 16), s2);
+                        s3 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 24), s3);
+                    }
+                    StoreRow(ci + j, s0, beta); StoreRow(ci + j + 8, s1, beta);
+                    StoreRow(ci + j + 16, s2, beta); StoreRow(ci + j + 24, s3, beta);
+                }
+                for (; j + 8 <= n; j += 8)
+                {
+                    float* bp = b + j;
+                    Vector256<float> sum = Vector256.Create(x[0]) * Vector256.Load(bp);
+                    for (int p = 1; p < k; p++) sum = Vector256.FusedMultiplyAdd(Vector256.Create(x[p]), Vector256.Load(bp += ldb), sum);
+                    StoreRow(ci + j, sum, beta);
+                }
+                for (; j < n; j++)
+                {
+                    float sum = x[0] * b[j];
+                    for (int p = 1; p < k; p++) sum = MathF.FusedMultiplyAdd(x[p], b[(long)p * ldb + j], sum);
+                    ci[j] = beta == 0 ? sum : sum + beta * ci[j];
+                }
+                epilogue?.Apply(ci, ldc, i, 1, 0, n);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, Vector256<float> sum, float beta) =>
+        (beta == 0 ? sum : Vector256.FusedMultiplyAdd(Vector256.Create(beta), Vector256.Load(c), sum)).Store(c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Combine(float* c, float sum, float alpha, float beta) => *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;
 
     /// <summary>n = 1: one dot product per row of A against the (gathered) column of B.</summary>

@@ -78,24 +78,23 @@ public sealed class MlpWorkspace
         {
             for (int s = 0; s < states; s++) bias0.CopyTo(projection.Slice(s * h1, h1));
         }
-        Span<float> first = _outputs[0].Head(rows);
-        gemm.Multiply(false, false, rows, h1, Shape.XDim, 1f, x.Span, Shape.XDim,
-            p.Slice(net.XWeightOffset, Shape.XDim * h1), h1, 0f, first, h1);
-        VectorOps.AddBroadcastRelu(first, projection, h1, particles);
+        // Bias and ReLU go with the products (GemmEpilogue): per tile while C is in cache where the GEMM can.
+        gemm.MultiplyAddRelu(rows, h1, Shape.XDim, x.Span, Shape.XDim, p.Slice(net.XWeightOffset, Shape.XDim * h1), h1,
+            _outputs[0].Head(rows), h1, projection, h1, particles);
 
         for (int layer = 1; layer < Shape.LayerCount; layer++)
         {
             int fanIn = Shape.LayerInputWidth(layer), width = Shape.LayerWidth(layer);
             Span<float> output = _outputs[layer].Head(rows);
-            gemm.Multiply(false, false, rows, width, fanIn, 1f, _outputs[layer - 1].Head(rows), fanIn,
-                p.Slice(net.WeightOffset(layer), fanIn * width), width, 0f, output, width);
+            ReadOnlySpan<float> input = _outputs[layer - 1].Head(rows), weights = p.Slice(net.WeightOffset(layer), fanIn * width);
             ReadOnlySpan<float> bias = p.Slice(net.BiasOffset(layer), width);
             if (layer < Shape.LayerCount - 1)
             {
-                VectorOps.AddBiasRelu(output, bias);
+                gemm.MultiplyAddRelu(rows, width, fanIn, input, fanIn, weights, width, output, width, bias, 0, 1);
             }
             else
             {
+                gemm.Multiply(false, false, rows, width, fanIn, 1f, input, fanIn, weights, width, 0f, output, width);
                 VectorOps.AddBias(output, bias);
                 if (Shape.TanhOutput) System.Numerics.Tensors.TensorPrimitives.Tanh(output, output);
             }
@@ -140,9 +139,8 @@ public sealed class MlpWorkspace
             }
             // Gradient w.r.t. this layer's input, then through the previous layer's ReLU.
             Span<float> inputGrad = spare.Head(rows)[..(rows * fanIn)];
-            gemm.Multiply(false, true, rows, fanIn, width, 1f, g, width,
-                p.Slice(net.WeightOffset(layer), fanIn * width), width, 0f, inputGrad, fanIn);
-            VectorOps.ReluBackward(inputGrad, input);
+            gemm.MultiplyReluMask(true, rows, fanIn, width, g, width, p.Slice(net.WeightOffset(layer), fanIn * width), width,
+                inputGrad, fanIn, input, fanIn);
             (grad, spare) = (spare, grad);
             g = inputGrad;
         }

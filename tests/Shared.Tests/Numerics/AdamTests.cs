@@ -22,6 +22,26 @@ public sealed class AdamTests
     }
 
     [Fact]
+    public void The_vectorised_steps_give_the_bits_of_one_parameter_at_a_time()
+    {
+        var rng = new Rng(7);
+        const int n = 37; // several vectors and a scalar tail
+        var whole = new Adam(n, 3e-4f);
+        var single = Enumerable.Range(0, n).Select(_ => new Adam(1, 3e-4f)).ToArray(); // one parameter: the scalar loop
+        float[] theta = new float[n], gradient = new float[n];
+        rng.FillGaussian(theta);
+        float[] alone = (float[])theta.Clone();
+        for (int step = 0; step < 5; step++)
+        {
+            rng.FillGaussian(gradient);
+            whole.Apply(theta, gradient);
+            for (int i = 0; i < n; i++) single[i].Apply(alone.AsSpan(i, 1), gradient.AsSpan(i, 1));
+        }
+        Assert.Equal(alone, theta);
+        Assert.Equal(single.Select(a => a.SecondMoment[0]), whole.SecondMoment);
+    }
+
+    [Fact]
     public void Mismatched_lengths_are_refused_without_a_step()
     {
         var adam = new Adam(3, 1e-3f);

@@ -8,7 +8,14 @@ public sealed class GemmTests
     public static TheoryData<int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 5, 3), (33, 65, 17), (128, 128, 128), (100, 1, 37), (9, 300, 260), (200, 6, 256), (3, 2, 1), (5, 40, 9), (1, 128, 130) })
+        foreach ((int m, int n, int k) in new[] { (1, 1, 1), (7, 5, 3), (33, 65, 17), (128, 128, 128), (100, 1, 37), (9, 300, 260), (200, 6, 256), (3, 2, 1), (5, 40, 9), (1, 128, 130),
+            // the few-columns dot kernel with two column groups and a k tail; panels read in place beside a packed
+            // partial one over several row and depth blocks
+            (13, 11, 21), (201, 12, 300), (250, 40, 270),
+            // shallow products built row by row: k = 1, a depth with a vector tail, 32-column blocks with a tail
+            (50, 300, 1), (19, 77, 24), (64, 256, 17),
+            // one row panel over two depth blocks, B read in place beside a packed partial panel; Aᵀ·B with 5 columns
+            (6, 40, 300), (300, 5, 270) })
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                     data.Add(m, n, k, ta, tb);
@@ -37,6 +44,66 @@ public sealed class GemmTests
     {
         IGemm blas = GemmFactory.Create(GemmBackend.OpenBlas, 1);
         CheckAgainstNaive(blas, m, n, k, ta, tb);
+    }
+
+    [Theory]
+    [InlineData(1, 3, 200, 6, 1)] // few rows
+    [InlineData(1, 200, 1, 256, 1)] // one column
+    [InlineData(1, 201, 12, 37, 4)] // few columns
+    [InlineData(1, 97, 33, 6, 16)] // shallow: row by row
+    [InlineData(1, 97, 33, 30, 16)] // packed tiles, partial ones at both edges
+    [InlineData(1, 250, 40, 300, 3)] // two depth blocks: the pass waits for the last
+    [InlineData(2, 3000, 40, 30, 16)] // row blocks on two threads
+    public unsafe void Fused_epilogues_match_the_product_then_the_pass(int threads, int m, int n, int k, int rowsPerAddRow)
+    {
+        var rng = new Rng((ulong)(m * 31 + n * 7 + k));
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), bt = Random(rng, n * k);
+        float[] add = Random(rng, ((m - 1) / rowsPerAddRow + 1) * n), activation = Random(rng, m * n);
+        float[] fusedAdd = new float[m * n], fusedMask = new float[m * n];
+        var gemm = new ManagedGemm(threads);
+        gemm.MultiplyAddRelu(m, n, k, a, k, b, n, fusedAdd, n, add, n, rowsPerAddRow);
+        gemm.MultiplyReluMask(true, m, n, k, a, k, bt, k, fusedMask, n, activation, n);
+
+        // The same GEMM without the fused overload: IGemm's default, the product then a pass over all of C.
+        IGemm separate = new ProductOnly(gemm);
+        float[] expectedAdd = new float[m * n], expectedMask = new float[m * n];
+        separate.MultiplyAddRelu(m, n, k, a, k, b, n, expectedAdd, n, add, n, rowsPerAddRow);
+        separate.MultiplyReluMask(true, m, n, k, a, k, bt, k, expectedMask, n, activation, n);
+        Assert.Equal(expectedAdd, fusedAdd);
+        Assert.Equal(expectedMask, fusedMask);
+
+        // And against the definition.
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double ab = 0, abt = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    ab += (double)a[i * k + p] * b[p * n + j];
+                    abt += (double)a[i * k + p] * bt[j * k + p];
+                }
+                double tolerance = 1e-4 * (1 + Math.Sqrt(k));
+                Assert.Equal(Math.Max(ab + add[i / rowsPerAddRow * n + j], 0), fusedAdd[i * n + j], tolerance);
+                Assert.Equal(activation[i * n + j] > 0 ? abt : 0, fusedMask[i * n + j], tolerance);
+            }
+    }
+
+    [Fact]
+    public void A_bias_row_too_short_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new ManagedGemm().MultiplyAddRelu(4, 4, 4, new float[16], 4, new float[16], 4, new float[16], 4, new float[3], 0, 1));
+        Assert.Contains("add", error.Message);
+    }
+
+    private sealed unsafe class ProductOnly(IGemm inner) : IGemm
+    {
+        public string Name => inner.Name;
+
+        public int Threads => inner.Threads;
+
+        public void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
+            inner.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     [Fact]

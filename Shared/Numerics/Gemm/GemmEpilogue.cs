@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SoftQDistributed.Shared.Numerics.Gemm;
+
+/// <summary>
+/// An element-wise pass over a product's C, applied by the GEMM while a tile of C is still in cache instead of as
+/// another pass over the whole matrix: a layer's bias and ReLU (<c>C[i, :] = max(C[i, :] + add[i / rowsPerAddRow, :], 0)</c>),
+/// or ReLU's backward (<c>C[i, :] *= (mask[i, :] &gt; 0)</c>). Pointers are held as <c>nint</c> so that parallel
+/// partitions can capture it; the memory must stay pinned for the call.
+/// </summary>
+public readonly unsafe struct GemmEpilogue
+{
+    private readonly nint _add, _mask;
+    private readonly int _addStride, _rowsPerAddRow, _maskStride;
+
+    private GemmEpilogue(nint add, int addStride, int rowsPerAddRow, nint mask, int maskStride)
+    {
+        (_add, _addStride, _rowsPerAddRow, _mask, _maskStride) = (add, addStride, rowsPerAddRow, mask, maskStride);
+    }
+
+    /// <summary><c>max(C + bias, 0)</c>, one bias row for every row of C.</summary>
+    public static GemmEpilogue AddRelu(float* bias) => new((nint)bias, 0, 1, 0, 0);
+
+    /// <summary><c>max(C[i, :] + rows[i / rowsPerAddRow, :], 0)</c>: a per-state row added to each of its particles' rows.</summary>
+    public static GemmEpilogue AddRelu(float* rows, int stride, int rowsPerAddRow) => new((nint)rows, stride, rowsPerAddRow, 0, 0);
+
+    /// <summary><c>C *= (activation &gt; 0)</c>, activation laid out like C with its own stride: ReLU's backward from its output.</summary>
+    public static GemmEpilogue ReluMask(float* activation, int stride) => new(0, 0, 1, (nint)activation, stride);
+
+    /// <summary>Applies the pass to C's rows [row0, row0 + rows) and columns [col0, col0 + cols); <paramref name="c"/> points at (row0, col0).</summary>
+    public void Apply(float* c, int ldc, int row0, int rows, int col0, int cols)
+    {
+        if (_mask != 0)
+        {
+            float* mask = (float*)_mask + (long)row0 * _maskStride + col0;
+            for (int r = 0; r < rows; r++, c += ldc, mask += _maskStride) Mask(c, mask, cols);
+            return;
+        }
+        int group = row0 / _rowsPerAddRow, inGroup = row0 - group * _rowsPerAddRow;
+        float* add = (float*)_add + (long)group * _addStride + col0;
+        for (int r = 0; r < rows; r++, c += ldc)
+        {
+            AddRelu(c, add, cols);
+            if (++inGroup == _rowsPerAddRow)
+            {
+                inGroup = 0;
+                add += _addStride;
+            }
+        }
+    }
+
+    /// <summary>Starts loading what <see cref="Apply"/> will read for this block of C (a mask's rows).</summary>
+    public void Prefetch(int row0, int rows, int col0, int cols)
+    {
+        if (_mask == 0 || !Sse.IsSupported) return;
+        float* mask = (float*)_mask + (long)row0 * _maskStride + col0;
+        for (int r = 0; r < rows; r++, mask += _maskStride)
+        {
+            Sse.Prefetch0(mask);
+            Sse.Prefetch0(mask + cols - 1);
+        }
+    }
+
+    // NaN propagates (Vector256.Max), as through TensorPrimitives.Max.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRelu(float* c, float* add, int n)
+    {
+        int j = 0;
+        for (; j + 8 <= n; j += 8) Vector256.Max(Vector256.Load(c + j) + Vector256.Load(add + j), Vector256<float>.Zero).Store(c + j);
+        for (; j < n; j++) c[j] = MathF.Max(c[j] + add[j], 0f);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Mask(float* c, float* activation, int n)
+    {
+        int j = 0;
+        for (; j + 8 <= n; j += 8)
+            Vector256.BitwiseAnd(Vector256.Load(c + j), Vector256.GreaterThan(Vector256.Load(activation + j), Vector256<float>.Zero)).Store(c + j);
+        for (; j < n; j++)
+            if (!(activation[j] > 0f)) c[j] = 0f;
+    }
+}

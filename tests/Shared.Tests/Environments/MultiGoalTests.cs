@@ -4,7 +4,7 @@ namespace SoftQDistributed.Shared.Tests.Environments;
 
 public sealed class MultiGoalTests
 {
-    private static MultiGoal PlacedAt(float x, float y) => PointMassPlacement.At<MultiGoal>(x, y);
+    private static MultiGoal PlacedAt(float x, float y) => StatePlacement.At<MultiGoal>(x, y);
 
     [Fact]
     public void Step_clips_the_action_and_charges_action_and_distance_cost_at_the_new_position()

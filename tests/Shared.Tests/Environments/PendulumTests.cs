@@ -4,17 +4,7 @@ namespace SoftQDistributed.Shared.Tests.Environments;
 
 public sealed class PendulumTests
 {
-    private static Pendulum PlacedAt(double theta, double thetaDot)
-    {
-        var env = new Pendulum();
-        env.Reset(1, new float[3]);
-        var state = new long[env.StateLength];
-        env.SaveState(state);
-        state[0] = StateWords.FromDouble(theta);
-        state[1] = StateWords.FromDouble(thetaDot);
-        env.RestoreState(state);
-        return env;
-    }
+    private static Pendulum PlacedAt(double theta, double thetaDot) => StatePlacement.At<Pendulum>(theta, thetaDot);
 
     [Fact]
     public void Step_follows_gym_update_order_and_costs_the_state_before_the_step()

@@ -4,7 +4,7 @@ namespace SoftQDistributed.Shared.Tests.Environments;
 
 public sealed class TwoRoutesTests
 {
-    private static TwoRoutes PlacedAt(float x, float y) => PointMassPlacement.At<TwoRoutes>(x, y);
+    private static TwoRoutes PlacedAt(float x, float y) => StatePlacement.At<TwoRoutes>(x, y);
 
     [Fact]
     public void The_distance_goes_round_the_wall_and_is_the_same_above_and_below()

@@ -65,19 +65,18 @@ public sealed unsafe class ManagedGemm : IGemm
         else if (n == 1 && !transposeA) MatrixVector(m, k, alpha, a, lda, b, transposeB ? 1 : ldb, beta, c, ldc);
         else if (n <= 2 * DotColumns && !transposeA) FewColumns(m, n, k, alpha, a, lda, transposeB, b, ldb, beta, c, ldc);
         else if (transposeA && !transposeB && n <= _mr && m > n) TransposedProduct(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else if (k <= MaxFewDepth && k * n <= FewDepthFloats)
-        {
-            FewDepth(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
-            return;
-        }
         else
         {
-            if (Threads == 1 || (long)m * n * k < 1 << 21)
+            // These apply the epilogue themselves, per row or per tile, while C is in cache.
+            if (k <= MaxFewDepth && k * n <= FewDepthFloats)
+                FewDepth(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
+            else if (Threads == 1 || (long)m * n * k < 1 << 21)
                 MultiplyRows(0, m, transposeA, transposeB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, m, epilogue);
             else
                 MultiplyParallel(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue);
             return;
         }
+        // The small-shape paths above leave it to one pass over C.
         epilogue?.Apply(c, ldc, 0, m, 0, n);
     }
 

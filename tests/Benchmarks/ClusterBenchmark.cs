@@ -34,15 +34,18 @@ internal static class ClusterBenchmark
         var inFlight = new Option<int>("--in-flight") { DefaultValueFactory = _ => 8, Description = "sample requests in flight" };
         var subscribers = new Option<int>("--subscribers") { DefaultValueFactory = _ => 8, Description = "subscriber processes (broadcast)" };
         var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10, Description = "measuring time of insert and sample" };
+        // Long enough for the JIT's tier-up of five processes on two cores: measured, it still took most of a shard's
+        // CPU 14-24 s after the start there, so a 2 s warm-up timed the compiler as much as the transport.
+        var warmup = new Option<double>("--warmup") { DefaultValueFactory = _ => 30, Description = "seconds of traffic before insert and sample are measured" };
         var command = new Command("cluster", "the cluster transport with real processes: insert, sample, broadcast, memory")
-            { what, obs, act, pushers, rows, window, batch, inFlight, subscribers, seconds };
+            { what, obs, act, pushers, rows, window, batch, inFlight, subscribers, seconds, warmup };
         command.SetAction(async parse =>
         {
             string w = parse.GetValue(what)!;
             int o = parse.GetValue(obs), a = parse.GetValue(act);
-            double s = parse.GetValue(seconds);
-            if (w is "insert" or "all") await InsertAsync(o, a, parse.GetValue(pushers), parse.GetValue(rows), parse.GetValue(window), s);
-            if (w is "sample" or "all") await SampleAsync(o, a, parse.GetValue(batch), parse.GetValue(inFlight), s);
+            double s = parse.GetValue(seconds), warm = parse.GetValue(warmup);
+            if (w is "insert" or "all") await InsertAsync(o, a, parse.GetValue(pushers), parse.GetValue(rows), parse.GetValue(window), warm, s);
+            if (w is "sample" or "all") await SampleAsync(o, a, parse.GetValue(batch), parse.GetValue(inFlight), warm, s);
             if (w is "broadcast" or "all")
                 foreach (int hidden in new[] { 128, 256 }) await BroadcastAsync(o, a, hidden, parse.GetValue(subscribers));
             if (w is "memory" or "all") await MemoryAsync(o, a, parse.GetValue(pushers), parse.GetValue(rows), parse.GetValue(window));
@@ -62,21 +65,33 @@ internal static class ClusterBenchmark
         return [command, push, subscribe];
     }
 
-    private static async Task InsertAsync(int obs, int act, int pushers, int rows, int window, double seconds)
+    private static async Task InsertAsync(int obs, int act, int pushers, int rows, int window, double warmup, double seconds)
     {
         using var cluster = await LocalShardsAsync(1, obs, act, 4_000_000);
         List<Process> children = [.. Enumerable.Range(0, pushers).Select(_ => StartPusher(cluster, 0, obs, act, rows, window))];
         try
         {
             await Task.WhenAll(children.Select(WaitReadyAsync));
-            await Task.Delay(TimeSpan.FromSeconds(2)); // warm-up
+            await Task.Delay(TimeSpan.FromSeconds(warmup));
             ShardStatus first = await cluster.StatusAsync(0);
+            TimeSpan shardCpu0 = CpuTime(cluster.Processes[0]), pushersCpu0 = CpuTime(children);
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             ShardStatus last = await cluster.StatusAsync(0);
-            double rate = (last.TotalInserted - first.TotalInserted) / clock.Elapsed.TotalSeconds;
-            Console.Error.WriteLine($"insert: {pushers} pusher process(es) × window {window} × {rows} rows → one shard: {rate / 1e6:F2}M transitions/s");
-            Print(new { benchmark = "cluster-insert", obs, act, pushers, rows_per_message = rows, window, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2), transitions_per_second = Math.Round(rate) });
+            double elapsed = clock.Elapsed.TotalSeconds;
+            double shardCpu = (CpuTime(cluster.Processes[0]) - shardCpu0).TotalSeconds, pushersCpu = (CpuTime(children) - pushersCpu0).TotalSeconds;
+            long inserted = last.TotalInserted - first.TotalInserted;
+            double rate = inserted / elapsed;
+            // CPU seconds per million rows: the cost of the path itself, steadier than the rate where other work shares the cores.
+            double shardPerMillion = shardCpu / inserted * 1e6, pushersPerMillion = pushersCpu / inserted * 1e6;
+            Console.Error.WriteLine($"insert: {pushers} pusher process(es) × window {window} × {rows} rows → one shard: {rate / 1e6:F2}M transitions/s; " +
+                $"CPU per million rows: shard {shardPerMillion:F2} s, pushers {pushersPerMillion:F2} s");
+            Print(new
+            {
+                benchmark = "cluster-insert", obs, act, pushers, rows_per_message = rows, window, seconds = Math.Round(elapsed, 2),
+                transitions_per_second = Math.Round(rate), shard_cpu_seconds_per_million = Math.Round(shardPerMillion, 3),
+                pushers_cpu_seconds_per_million = Math.Round(pushersPerMillion, 3),
+            });
         }
         finally
         {
@@ -84,16 +99,14 @@ internal static class ClusterBenchmark
         }
     }
 
-    private static async Task SampleAsync(int obs, int act, int batch, int inFlight, double seconds)
+    private static async Task SampleAsync(int obs, int act, int batch, int inFlight, double warmup, double seconds)
     {
         using var cluster = await LocalShardsAsync(2, obs, act, 200_000);
         for (int shard = 0; shard < 2; shard++) await cluster.FillAsync(shard, 100_000, obs, act);
         IActorRef[] shards = [.. cluster.Shards];
         long sampled = 0;
-        var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var clock = Stopwatch.StartNew();
-        var sample = new TransitionBatch(batch, obs, act);
-        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async worker =>
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(warmup + seconds));
+        Task workers = Task.WhenAll(Enumerable.Range(0, inFlight).Select(async worker =>
         {
             var into = new TransitionBatch(batch, obs, act);
             for (int i = worker; !stop.IsCancellationRequested; i++)
@@ -103,9 +116,23 @@ internal static class ClusterBenchmark
                 Interlocked.Add(ref sampled, reply.Rows.Count);
             }
         }));
-        double rate = sampled / clock.Elapsed.TotalSeconds;
-        Console.Error.WriteLine($"sample: 2 shards, {inFlight} requests of {batch} rows in flight: {rate / 1e3:F0}K transitions/s");
-        Print(new { benchmark = "cluster-sample", obs, act, shards = 2, batch, in_flight = inFlight, seconds = Math.Round(clock.Elapsed.TotalSeconds, 2), transitions_per_second = Math.Round(rate) });
+        await Task.Delay(TimeSpan.FromSeconds(warmup));
+        long first = Interlocked.Read(ref sampled);
+        TimeSpan shardsCpu0 = CpuTime(cluster.Processes), samplerCpu0 = CpuTime(Process.GetCurrentProcess());
+        var clock = Stopwatch.StartNew();
+        await workers;
+        double elapsed = clock.Elapsed.TotalSeconds;
+        long rows = Interlocked.Read(ref sampled) - first;
+        double rate = rows / elapsed;
+        double shardsPerMillion = (CpuTime(cluster.Processes) - shardsCpu0).TotalSeconds / rows * 1e6;
+        double samplerPerMillion = (CpuTime(Process.GetCurrentProcess()) - samplerCpu0).TotalSeconds / rows * 1e6;
+        Console.Error.WriteLine($"sample: 2 shards, {inFlight} requests of {batch} rows in flight: {rate / 1e3:F0}K transitions/s; " +
+            $"CPU per million rows: shards {shardsPerMillion:F2} s, sampler {samplerPerMillion:F2} s");
+        Print(new
+        {
+            benchmark = "cluster-sample", obs, act, shards = 2, batch, in_flight = inFlight, seconds = Math.Round(elapsed, 2), transitions_per_second = Math.Round(rate),
+            shards_cpu_seconds_per_million = Math.Round(shardsPerMillion, 3), sampler_cpu_seconds_per_million = Math.Round(samplerPerMillion, 3),
+        });
     }
 
     /// <summary>The first broadcasts, not timed: they pay for connections and first-time compilation in every subscriber.</summary>
@@ -226,6 +253,13 @@ internal static class ClusterBenchmark
     private static Process StartPusher(LocalShards cluster, int shard, int obs, int act, int rows, int window) =>
         ClusterMember.StartSelf(["cluster-push", "--seeds", cluster.Seeds, "--shard-port", cluster.Ports[shard].ToString(), "--obs", obs.ToString(),
             "--act", act.ToString(), "--rows", rows.ToString(), "--window", window.ToString()]);
+
+    private static TimeSpan CpuTime(params IEnumerable<Process> processes) =>
+        processes.Aggregate(TimeSpan.Zero, (sum, process) =>
+        {
+            process.Refresh();
+            return sum + process.TotalProcessorTime;
+        });
 
     private static async Task WaitReadyAsync(Process child)
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SoftQDistributed.Shared.Cluster;
+using SoftQDistributed.Shared.Hosting;
 
 namespace SoftQDistributed.Benchmarks;
 
@@ -69,6 +70,7 @@ internal sealed class ClusterMember : IAsyncDisposable
         info.ArgumentList.Add(dll);
         foreach (string argument in arguments) info.ArgumentList.Add(argument);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment[ParentProcessWatch.Variable] = Environment.ProcessId.ToString(); // a shard exits by itself if this driver dies
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && line.Contains("error", StringComparison.OrdinalIgnoreCase)) Console.Error.WriteLine($"[{process.Id}] {line}"); };
         process.BeginErrorReadLine();

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Proto.Replay;
 
 namespace SoftQDistributed.Shared.Replay;
@@ -96,10 +97,7 @@ public static class TransitionCodec
 
     private static void CheckFinite(ReadOnlySpan<float> data, string name, int width)
     {
-        // Float arithmetic: x − x is 0 for finite x and NaN for NaN or ±Inf, so one pass sums the check.
-        float probe = 0;
-        foreach (float v in data) probe += v - v;
-        if (float.IsFinite(probe)) return;
+        if (VectorOps.AllFinite(data)) return;
         for (int i = 0; i < data.Length; i++)
             if (!float.IsFinite(data[i]))
                 throw Invalid("non_finite_value", $"{name} row {i / width} holds {(float.IsNaN(data[i]) ? "NaN" : data[i] > 0 ? "+Infinity" : "-Infinity")}: only finite values are stored");

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using MessagePack;
+using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Networks;
 
 namespace SoftQDistributed.Shared.Cluster.Messages;
@@ -58,8 +59,7 @@ public sealed class PolicyParameters : IClusterMessage
         long expected = 0;
         for (int layer = 0; layer < shape.LayerCount; layer++) expected += (long)(shape.LayerInputWidth(layer) + 1) * shape.LayerWidth(layer);
         if (Parameters is null || Parameters.Length != expected * sizeof(float)) return "truncated";
-        foreach (float v in Values)
-            if (!float.IsFinite(v)) return "non_finite";
+        if (!VectorOps.AllFinite(Values)) return "non_finite";
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using MessagePack;
+using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Replay;
 
 namespace SoftQDistributed.Shared.Cluster.Messages;
@@ -58,8 +59,7 @@ public sealed class TransitionBlob
         if (Count < 1 || ObsDim < 1 || ActDim < 1) return "bad_shape";
         if (Data is null || (long)Count * RowFloats(ObsDim, ActDim) * sizeof(float) != Data.Length) return "truncated";
         ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(Data.AsSpan());
-        foreach (float v in values)
-            if (!float.IsFinite(v)) return "non_finite";
+        if (!VectorOps.AllFinite(values)) return "non_finite";
         foreach (float t in values[^Count..])
             if (t is not (0f or 1f)) return "bad_terminal";
         return null;

@@ -16,7 +16,10 @@ public sealed class TransitionBlob
     [Key(0)] public int Count { get; set; }
     [Key(1)] public int ObsDim { get; set; }
     [Key(2)] public int ActDim { get; set; }
-    [Key(3)] public byte[] Data { get; set; } = [];
+    /// <summary>The rows' floats; decoded, a slice of the received frame (<see cref="BorrowedBytesFormatter"/>).</summary>
+    [Key(3)]
+    [MessagePackFormatter(typeof(BorrowedBytesFormatter))]
+    public ReadOnlyMemory<byte> Data { get; set; }
 
     /// <summary>Floats one row takes.</summary>
     public static int RowFloats(int obsDim, int actDim) => 2 * obsDim + actDim + 2;
@@ -44,7 +47,7 @@ public sealed class TransitionBlob
         if (batch.ObsDim != ObsDim || batch.ActDim != ActDim || batch.Capacity < Count)
             throw new ArgumentException($"{Count} rows of (obs {ObsDim}, act {ActDim}) do not fit a batch of {batch.Capacity} rows of (obs {batch.ObsDim}, act {batch.ActDim})");
         int n = Count, o = ObsDim, a = ActDim;
-        ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(Data.AsSpan());
+        ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(Data.Span);
         from[..(n * o)].CopyTo(batch.Observations);
         from.Slice(n * o, n * a).CopyTo(batch.Actions);
         from.Slice(n * (o + a), n).CopyTo(batch.Rewards);
@@ -57,8 +60,8 @@ public sealed class TransitionBlob
     public string? Invalid()
     {
         if (Count < 1 || ObsDim < 1 || ActDim < 1) return "bad_shape";
-        if (Data is null || (long)Count * RowFloats(ObsDim, ActDim) * sizeof(float) != Data.Length) return "truncated";
-        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(Data.AsSpan());
+        if ((long)Count * RowFloats(ObsDim, ActDim) * sizeof(float) != Data.Length) return "truncated";
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(Data.Span);
         if (!VectorOps.AllFinite(values)) return "non_finite";
         foreach (float t in values[^Count..])
             if (t is not (0f or 1f)) return "bad_terminal";

@@ -69,7 +69,17 @@ public sealed class ClusterMessageSerializerTests : IDisposable
         Assert.Equal(original.Values.ToArray(), policy.Values.ToArray());
         var sampled = (SampledTransitions)Decode(new SampledTransitions { Rows = Samples.Blob(4), Status = Samples.Status() });
         Assert.Equal(("shard-instance", 120L), (sampled.Status.Instance, sampled.Status.TotalInserted));
-        Assert.Equal(Samples.Blob(4).Data, sampled.Rows!.Data);
+        Assert.Equal(Samples.Blob(4).Data.ToArray(), sampled.Rows!.Data.ToArray());
+    }
+
+    [Fact]
+    public void Decoded_rows_are_a_slice_of_the_received_frame_not_a_copy()
+    {
+        byte[] frame = ClusterMessageSerializer.Encode(new InsertTransitions { Sequence = 1, Rows = Samples.Blob(4) });
+        var insert = (InsertTransitions)ClusterMessageSerializer.Decode(frame, "ins");
+        Assert.True(MemoryMarshal.TryGetArray(insert.Rows.Data, out ArraySegment<byte> segment));
+        Assert.Same(frame, segment.Array);
+        Assert.Equal(Samples.Blob(4).Data.ToArray(), insert.Rows.Data.ToArray());
     }
 
     [Fact]
@@ -98,7 +108,7 @@ public sealed class ClusterMessageSerializerTests : IDisposable
             spoil(blob);
             return blob;
         }
-        void SetFloat(TransitionBlob blob, int index, float value) => MemoryMarshal.Cast<byte, float>(blob.Data.AsSpan())[index] = value;
+        void SetFloat(TransitionBlob blob, int index, float value) => MemoryMarshal.Cast<byte, float>(MemoryMarshal.AsMemory(blob.Data).Span)[index] = value;
         InsertTransitions Insert(TransitionBlob rows) => new() { Sequence = 1, PolicyVersion = 1, Rows = rows };
         PolicyParameters SpoilPolicy(Action<PolicyParameters> spoil)
         {
@@ -113,7 +123,7 @@ public sealed class ClusterMessageSerializerTests : IDisposable
             ["truncated rows", Insert(Spoil(b => b.Data = b.Data[..^4])), "ins", "truncated"],
             ["more rows claimed than sent", Insert(Spoil(b => b.Count = 5)), "ins", "truncated"],
             ["rows of no width", Insert(Spoil(b => b.ObsDim = 0)), "ins", "bad_shape"],
-            ["no rows", Insert(Spoil(b => (b.Count, b.Data) = (0, []))), "ins", "bad_shape"],
+            ["no rows", Insert(Spoil(b => (b.Count, b.Data) = (0, ReadOnlyMemory<byte>.Empty))), "ins", "bad_shape"],
             ["a NaN observation", Insert(Spoil(b => SetFloat(b, 0, float.NaN))), "ins", "non_finite"],
             ["an infinite reward", Insert(Spoil(b => SetFloat(b, 3 * 4 + 1, float.PositiveInfinity))), "ins", "non_finite"],
             ["a terminal of 0.5", Insert(Spoil(b => SetFloat(b, b.Data.Length / 4 - 2, 0.5f))), "ins", "bad_terminal"],

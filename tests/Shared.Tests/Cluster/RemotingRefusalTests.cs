@@ -35,7 +35,7 @@ public sealed class RemotingRefusalTests
         MemoryMarshal.Cast<byte, float>(poisoned.Parameters.AsSpan())[0] = float.NaN;
         sink.Tell(new PolicyBroadcast(poisoned)); // pre-encoded as the learner publishes: the sender does not check
         TransitionBlob rows = Samples.Blob(4);
-        MemoryMarshal.Cast<byte, float>(rows.Data.AsSpan())[^1] = 0.5f;
+        MemoryMarshal.Cast<byte, float>(MemoryMarshal.AsMemory(rows.Data).Span)[^1] = 0.5f;
         sink.Tell(new InsertTransitions { Sequence = 2, Rows = rows });
         var huge = new TransitionBlob { Count = 400_000, ObsDim = 2, ActDim = 2, Data = new byte[400_000 * TransitionBlob.RowFloats(2, 2) * sizeof(float)] };
         sink.Tell(new InsertTransitions { Sequence = 3, Rows = huge }); // over the 8 MiB frame: dropped by the sender

@@ -112,6 +112,8 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
         long checkpointed = long.Parse(CheckpointLine().Matches(beforeKill)[^1].Groups[1].Value);
         LearnerStatus after = await launch.StatusWhenAsync(s => s.LearnerInstance != atKill.LearnerInstance && s.Updates > checkpointed, Recover, "the new learner updating");
         double updatingAt = killed.Elapsed.TotalSeconds;
+        // The status can show the new learner updating before launch has relayed its stderr line into the log.
+        await Eventually.Until(() => ResumedLine().IsMatch(launch.LatestIncarnationLog("learner", 0)), Recover, "the new learner's resume line in its log");
         string resumed = ResumedLine().Match(launch.LatestIncarnationLog("learner", 0)).Groups[1].Value;
         Assert.Equal(checkpointed, long.Parse(resumed));
         Assert.True(after.Active);

@@ -118,14 +118,15 @@ internal static class ClusterBenchmark
         }));
         await Task.Delay(TimeSpan.FromSeconds(warmup));
         long first = Interlocked.Read(ref sampled);
-        TimeSpan shardsCpu0 = CpuTime(cluster.Processes), samplerCpu0 = CpuTime(Process.GetCurrentProcess());
+        using Process sampler = Process.GetCurrentProcess();
+        TimeSpan shardsCpu0 = CpuTime(cluster.Processes), samplerCpu0 = CpuTime(sampler);
         var clock = Stopwatch.StartNew();
         await workers;
         double elapsed = clock.Elapsed.TotalSeconds;
         long rows = Interlocked.Read(ref sampled) - first;
         double rate = rows / elapsed;
         double shardsPerMillion = (CpuTime(cluster.Processes) - shardsCpu0).TotalSeconds / rows * 1e6;
-        double samplerPerMillion = (CpuTime(Process.GetCurrentProcess()) - samplerCpu0).TotalSeconds / rows * 1e6;
+        double samplerPerMillion = (CpuTime(sampler) - samplerCpu0).TotalSeconds / rows * 1e6;
         Console.Error.WriteLine($"sample: 2 shards, {inFlight} requests of {batch} rows in flight: {rate / 1e3:F0}K transitions/s; " +
             $"CPU per million rows: shards {shardsPerMillion:F2} s, sampler {samplerPerMillion:F2} s");
         Print(new

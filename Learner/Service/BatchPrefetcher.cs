@@ -7,7 +7,7 @@ namespace SoftQDistributed.Learner.Service;
 /// <summary>
 /// Draws minibatches from the cluster's replay ahead of the learner: workers fill a small pool of preallocated
 /// <see cref="ReplaySample"/> buffers through <see cref="ClusterSampler"/> (several requests in flight, each with a
-/// deadline) and queue them, so the next batches are fetched while the current update runs. A request no shard
+/// deadline, each for several minibatches) and queue them, so the next batches are fetched while the current update runs. A request no shard
 /// could answer is tried again at once on another. The learner takes a buffer, updates, and gives it back.
 /// </summary>
 public sealed class BatchPrefetcher : IAsyncDisposable
@@ -16,6 +16,7 @@ public sealed class BatchPrefetcher : IAsyncDisposable
     private readonly ClusterSampler _sampler;
     private readonly int _batchSize;
     private readonly int _workers;
+    private readonly int _batchesPerRequest;
     private readonly Channel<ReplaySample> _free, _full;
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _stop = new();
@@ -23,15 +24,18 @@ public sealed class BatchPrefetcher : IAsyncDisposable
     private long _waitTicks;
     private long _lastRetryLog;
 
-    public BatchPrefetcher(ClusterSampler sampler, int batchSize, int obsDim, int actDim, int depth, int workers, Action<string> log)
+    public BatchPrefetcher(ClusterSampler sampler, int batchSize, int obsDim, int actDim, int depth, int workers, int batchesPerRequest,
+        Action<string> log)
     {
         _sampler = sampler;
         _batchSize = batchSize;
         _workers = workers;
+        _batchesPerRequest = batchesPerRequest;
         _log = log;
         _full = Channel.CreateBounded<ReplaySample>(new BoundedChannelOptions(depth) { SingleReader = true });
         _free = Channel.CreateUnbounded<ReplaySample>();
-        for (int i = 0; i < depth + workers + 1; i++) _free.Writer.TryWrite(new ReplaySample(batchSize, obsDim, actDim));
+        // Enough that every worker can fill its buffers while the queue is full and the learner holds one.
+        for (int i = 0; i < depth + workers * batchesPerRequest + 1; i++) _free.Writer.TryWrite(new ReplaySample(batchSize, obsDim, actDim));
     }
 
     public bool Started => _running.Length > 0;
@@ -96,10 +100,11 @@ public sealed class BatchPrefetcher : IAsyncDisposable
 
     private async Task FetchAsync(CancellationToken stop)
     {
+        var samples = new ReplaySample[_batchesPerRequest];
         while (!stop.IsCancellationRequested)
         {
-            ReplaySample sample = await _free.Reader.ReadAsync(stop).ConfigureAwait(false);
-            while (!await _sampler.TrySampleAsync(sample, _batchSize, stop).ConfigureAwait(false))
+            for (int i = 0; i < samples.Length; i++) samples[i] = await _free.Reader.ReadAsync(stop).ConfigureAwait(false);
+            while (!await _sampler.TrySampleAsync(samples, _batchSize, stop).ConfigureAwait(false))
             {
                 long now = Stopwatch.GetTimestamp();
                 long last = Interlocked.Read(ref _lastRetryLog);
@@ -107,7 +112,7 @@ public sealed class BatchPrefetcher : IAsyncDisposable
                     _log($"waiting for samples: no replay shard answered ({_sampler.Timeouts} late so far)");
                 await Task.Delay(RetryDelay, stop).ConfigureAwait(false);
             }
-            await _full.Writer.WriteAsync(sample, stop).ConfigureAwait(false);
+            foreach (ReplaySample sample in samples) await _full.Writer.WriteAsync(sample, stop).ConfigureAwait(false);
         }
     }
 }

@@ -8,8 +8,9 @@ using SoftQDistributed.Shared.Replay;
 namespace SoftQDistributed.Learner.Service;
 
 /// <summary>
-/// Draws one minibatch from the cluster's replay: a shard chosen with probability proportional to its size, among
-/// the reachable ones not recently late, asked with a deadline. A shard that misses the deadline (paused, overloaded,
+/// Draws minibatches from the cluster's replay, several at once: one request to a shard chosen with probability
+/// proportional to its size, among the reachable ones not recently late, asked with a deadline. Several minibatches a
+/// request because a request costs the shard and the learner far more than the rows it carries (remoting, wake-ups). A shard that misses the deadline (paused, overloaded,
 /// gone) is skipped for <see cref="PenaltyTime"/> and the request goes to another one at once, so a stalled shard
 /// costs one deadline, not a stalled learner. Thread-safe: the prefetch workers call it concurrently.
 /// </summary>
@@ -26,9 +27,13 @@ public sealed class ClusterSampler(ReplayShardDirectory directory, ClusterReplay
     /// <summary>Requests that missed their deadline.</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
 
-    /// <summary>Fills <paramref name="sample"/> with <paramref name="count"/> rows; false when no shard could answer now (try again shortly).</summary>
-    public async Task<bool> TrySampleAsync(ReplaySample sample, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills each of <paramref name="samples"/> with <paramref name="batchSize"/> rows, all drawn by one request to one
+    /// shard; false when no shard could answer now (try again shortly).
+    /// </summary>
+    public async Task<bool> TrySampleAsync(IReadOnlyList<ReplaySample> samples, int batchSize, CancellationToken cancellationToken)
     {
+        int count = samples.Count * batchSize;
         ReplayShardRef? shard = Choose();
         if (shard is null) return false;
         SampledTransitions reply;
@@ -44,9 +49,14 @@ public sealed class ClusterSampler(ReplayShardDirectory directory, ClusterReplay
         }
         progress.Observe(shard.Address, reply.Status);
         if (reply.Rows is not { } rows) return false; // empty, or stopping
-        rows.CopyTo(sample.Batch);
-        sample.Weights.AsSpan(0, rows.Count).Fill(1f);
-        sample.TableSize = (int)Math.Min(int.MaxValue, reply.Status.Size);
+        if (rows.Count != count) throw new InvalidOperationException($"shard {shard.Address} answered {rows.Count} rows to a request for {count}");
+        for (int i = 0; i < samples.Count; i++)
+        {
+            ReplaySample sample = samples[i];
+            rows.CopyTo(sample.Batch, i * batchSize, batchSize);
+            sample.Weights.AsSpan(0, batchSize).Fill(1f);
+            sample.TableSize = (int)Math.Min(int.MaxValue, reply.Status.Size);
+        }
         return true;
     }
 

@@ -97,7 +97,7 @@ public sealed class TrainingLoop(
         using var pollerStop = new CancellationTokenSource();
         Task poller = _progress.RunAsync(pollerStop.Token);
         var prefetcher = new BatchPrefetcher(sampler, _train.BatchSize, learner.Networks.ObsDim, learner.Networks.ActDim,
-            _serve.PrefetchDepth, _serve.PrefetchWorkers, Log);
+            _serve.PrefetchDepth, _serve.PrefetchWorkers, _serve.BatchesPerRequest, Log);
         telemetry.Track(() => _progress.EnvSteps, () => prefetcher.WaitSeconds);
         try
         {

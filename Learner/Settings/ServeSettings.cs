@@ -32,6 +32,9 @@ public sealed record ServeSettings
     [Description("Sample requests in flight at once.")]
     public int PrefetchWorkers { get; init; } = 4;
 
+    [Description("Minibatches one sample request draws from one shard: fewer, larger messages cost the shards and the learner less.")]
+    public int BatchesPerRequest { get; init; } = 4;
+
     [Description("Deadline of each sample request, in milliseconds: a shard that misses it is skipped for a second.")]
     public int SampleDeadline { get; init; } = 500;
 
@@ -50,6 +53,7 @@ public sealed record ServeSettings
         Require(PaceInterval >= 1, $"pace-interval must be at least 1 ms, got {PaceInterval}");
         Require(PrefetchDepth >= 1, $"prefetch-depth must be at least 1, got {PrefetchDepth}");
         Require(PrefetchWorkers >= 1, $"prefetch-workers must be at least 1, got {PrefetchWorkers}");
+        Require(BatchesPerRequest >= 1, $"batches-per-request must be at least 1, got {BatchesPerRequest}");
         Require(SampleDeadline >= 1, $"sample-deadline must be at least 1 ms, got {SampleDeadline}");
         Require(InfoInterval >= 1, $"info-interval must be at least 1 ms, got {InfoInterval}");
         Require(LogInterval > 0 && float.IsFinite(LogInterval), $"log-interval must be positive, got {LogInterval}");

@@ -41,19 +41,24 @@ public sealed class TransitionBlob
     }
 
     /// <summary>Copies the rows into <paramref name="batch"/> from row 0 and sets its count; the shapes must match.</summary>
-    public void CopyTo(TransitionBatch batch)
+    public void CopyTo(TransitionBatch batch) => CopyTo(batch, 0, Count);
+
+    /// <summary>Copies rows [first, first + count) into <paramref name="batch"/> from row 0 and sets its count to <paramref name="count"/>.</summary>
+    public void CopyTo(TransitionBatch batch, int first, int count)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ObsDim != ObsDim || batch.ActDim != ActDim || batch.Capacity < Count)
-            throw new ArgumentException($"{Count} rows of (obs {ObsDim}, act {ActDim}) do not fit a batch of {batch.Capacity} rows of (obs {batch.ObsDim}, act {batch.ActDim})");
+        if (batch.ObsDim != ObsDim || batch.ActDim != ActDim || batch.Capacity < count)
+            throw new ArgumentException($"{count} rows of (obs {ObsDim}, act {ActDim}) do not fit a batch of {batch.Capacity} rows of (obs {batch.ObsDim}, act {batch.ActDim})");
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count - first);
         int n = Count, o = ObsDim, a = ActDim;
         ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(Data.Span);
-        from[..(n * o)].CopyTo(batch.Observations);
-        from.Slice(n * o, n * a).CopyTo(batch.Actions);
-        from.Slice(n * (o + a), n).CopyTo(batch.Rewards);
-        from.Slice(n * (o + a + 1), n * o).CopyTo(batch.NextObservations);
-        from.Slice(n * (2 * o + a + 1), n).CopyTo(batch.Terminals);
-        batch.Count = n;
+        from.Slice(first * o, count * o).CopyTo(batch.Observations);
+        from.Slice(n * o + first * a, count * a).CopyTo(batch.Actions);
+        from.Slice(n * (o + a) + first, count).CopyTo(batch.Rewards);
+        from.Slice(n * (o + a + 1) + first * o, count * o).CopyTo(batch.NextObservations);
+        from.Slice(n * (2 * o + a + 1) + first, count).CopyTo(batch.Terminals);
+        batch.Count = count;
     }
 
     /// <summary>Null when the blob is whole, finite and its terminals are 0 or 1; otherwise why not.</summary>

@@ -56,7 +56,7 @@ public sealed class ClusterSamplerTests : Akka.TestKit.Xunit2.TestKit
         var sample = new ReplaySample(32, 2, 2);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.False(await sampler.TrySampleAsync(sample, 32, CancellationToken.None));
+        Assert.False(await sampler.TrySampleAsync([sample], 32, CancellationToken.None));
         Assert.InRange(clock.Elapsed, Deadline * 0.9, Deadline * 10);
         Assert.Equal(32, silent.ExpectMsg<SampleTransitions>().Count);
         Assert.Equal(1, sampler.Timeouts);
@@ -64,7 +64,7 @@ public sealed class ClusterSamplerTests : Akka.TestKit.Xunit2.TestKit
         // Within the penalty the late shard is left out, though it holds nearly every row.
         for (int i = 0; i < 10; i++)
         {
-            Assert.True(await sampler.TrySampleAsync(sample, 32, CancellationToken.None));
+            Assert.True(await sampler.TrySampleAsync([sample], 32, CancellationToken.None));
             Assert.Equal(32, sample.Batch.Count);
             Assert.Equal(10, sample.TableSize);
         }
@@ -86,7 +86,7 @@ public sealed class ClusterSamplerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(1000, progress.Size);
         var sampler = new ClusterSampler(directory, progress, AskTimeout, seed: 1);
         var sample = new ReplaySample(8, 2, 2);
-        for (int i = 0; i < 400; i++) Assert.True(await sampler.TrySampleAsync(sample, 8, CancellationToken.None));
+        for (int i = 0; i < 400; i++) Assert.True(await sampler.TrySampleAsync([sample], 8, CancellationToken.None));
 
         int fromBig = big.ReceiveWhile(m => m, TimeSpan.FromSeconds(1)).OfType<SampleTransitions>().Count();
         int fromSmall = small.ReceiveWhile(m => m, TimeSpan.FromSeconds(1)).OfType<SampleTransitions>().Count();
@@ -95,6 +95,28 @@ public sealed class ClusterSamplerTests : Akka.TestKit.Xunit2.TestKit
         Assert.IsType<ShardStatusRequest>(unreachable.ReceiveOne(AskTimeout));
         unreachable.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Assert.Equal(0, sampler.Timeouts);
+    }
+
+    [Fact]
+    public async Task One_request_fills_several_minibatches_with_consecutive_rows_of_one_shard()
+    {
+        TestProbe shard = Answering(Status(0, size: 500, totalInserted: 500));
+        ReplayShardDirectory directory = Directory(new ReplayShardRef(AddressA, shard.Ref, true));
+        var progress = new ClusterReplayProgress(directory, AskTimeout);
+        var sampler = new ClusterSampler(directory, progress, AskTimeout, seed: 3);
+        ReplaySample[] samples = [new(8, 2, 2), new(8, 2, 2), new(8, 2, 2)];
+
+        Assert.True(await sampler.TrySampleAsync(samples, 8, CancellationToken.None));
+        Assert.Equal(24, shard.ExpectMsg<SampleTransitions>().Count);
+        shard.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        TransitionBatch drawn = Samples.Batch(24);
+        for (int i = 0; i < samples.Length; i++)
+        {
+            Assert.Equal(8, samples[i].Count);
+            Assert.Equal(drawn.Rewards[(8 * i)..(8 * i + 8)], samples[i].Batch.Rewards);
+            Assert.Equal(drawn.Observations[(16 * i)..(16 * i + 16)], samples[i].Batch.Observations);
+            Assert.Equal(500, samples[i].TableSize);
+        }
     }
 }
 

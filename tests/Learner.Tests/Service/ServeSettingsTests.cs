@@ -10,7 +10,7 @@ public sealed class ServeSettingsTests
     {
         ServeConfiguration configuration = SettingsLoader.LoadServe(["--env", "multigoal", "--seed", "7", "--env-steps", "600", "--batch-size", "32",
             "--hidden", "32,32", "--eval-episodes", "5", "--checkpoint-interval", "200", "--out", "/tmp/x", "--http-port", "0", "--host", "127.0.0.1",
-            "--publish-interval", "7", "--steps-ahead", "300", "--pace-interval", "25", "--sample-deadline", "250", "--prefetch-workers", "2",
+            "--publish-interval", "7", "--steps-ahead", "300", "--pace-interval", "25", "--sample-deadline", "250", "--prefetch-workers", "2", "--batches-per-request", "3",
             "--cluster-port", "4053", "--seeds", "127.0.0.1:4053, akka.tcp://softq@10.0.0.2:4053", "--heartbeat-pause", "9", "--gossip-interval", "0.25"]);
         Assert.Equal(7UL, configuration.Training.Seed);
         Assert.Equal(600, configuration.Training.EnvSteps);
@@ -18,8 +18,8 @@ public sealed class ServeSettingsTests
         Assert.Equal(new[] { 32, 32 }, configuration.SoftQ.Hidden);
         Assert.Equal(0.1f, configuration.SoftQ.RewardScale); // MultiGoal's default, as train
         ServeSettings serve = configuration.Serve;
-        Assert.Equal((0, "127.0.0.1", 7, 300, 25, 250, 2), (serve.HttpPort, serve.Host, serve.PublishInterval, serve.StepsAhead, serve.PaceInterval,
-            serve.SampleDeadline, serve.PrefetchWorkers));
+        Assert.Equal((0, "127.0.0.1", 7, 300, 25, 250, 2, 3), (serve.HttpPort, serve.Host, serve.PublishInterval, serve.StepsAhead, serve.PaceInterval,
+            serve.SampleDeadline, serve.PrefetchWorkers, serve.BatchesPerRequest));
         ClusterSettings cluster = configuration.Cluster;
         Assert.Equal(4053, cluster.Port);
         Assert.Equal(["akka.tcp://softq@127.0.0.1:4053", "akka.tcp://softq@10.0.0.2:4053"], cluster.SeedAddresses());

@@ -21,6 +21,7 @@ public sealed class CommandLineErrorTests
     [InlineData("seed 'akka.tcp://softq@nowhere' is not host:port", "serve", "--seeds", "nowhere")]
     [InlineData("cluster port 70000 is outside 0..65535", "serve", "--cluster-port", "70000")]
     [InlineData("publish-interval must be at least 1", "serve", "--publish-interval", "0")]
+    [InlineData("batches-per-request must be at least 1", "serve", "--batches-per-request", "0")]
     [InlineData("unknown option '--seeds'", "train", "--seeds", "127.0.0.1:1")]
     [InlineData("unknown option '--replay'", "serve", "--replay", "http://127.0.0.1:1")]
     [InlineData("--seed cannot change when resuming", "train", "--resume", "/nonexistent/softq-run", "--seed", "3")]

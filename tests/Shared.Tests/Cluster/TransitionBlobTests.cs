@@ -32,5 +32,21 @@ public sealed class TransitionBlobTests
         Assert.Throws<ArgumentException>(() => blob.CopyTo(new TransitionBatch(16, 3, 2)));
         Assert.Throws<ArgumentException>(() => blob.CopyTo(new TransitionBatch(16, 2, 1)));
         Assert.Throws<ArgumentException>(() => blob.CopyTo(new TransitionBatch(4, 2, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => blob.CopyTo(new TransitionBatch(16, 2, 2), 3, 3)); // past the last row
+        Assert.Throws<ArgumentOutOfRangeException>(() => blob.CopyTo(new TransitionBatch(16, 2, 2), -1, 2));
+    }
+
+    [Fact]
+    public void CopyTo_a_range_gives_back_those_rows_field_by_field()
+    {
+        TransitionBatch sent = Samples.Batch(rows: 7);
+        var received = new TransitionBatch(3, 2, 2);
+        TransitionBlob.From(sent).CopyTo(received, 4, 3);
+        Assert.Equal(3, received.Count);
+        Assert.Equal(sent.Observations[8..14], received.Observations);
+        Assert.Equal(sent.Actions[8..14], received.Actions);
+        Assert.Equal(sent.Rewards[4..7], received.Rewards);
+        Assert.Equal(sent.NextObservations[8..14], received.NextObservations);
+        Assert.Equal(sent.Terminals[4..7], received.Terminals);
     }
 }

@@ -6,9 +6,10 @@ namespace SoftQDistributed.Learner.Service;
 
 /// <summary>
 /// Draws minibatches from the cluster's replay ahead of the learner: workers fill a small pool of preallocated
-/// <see cref="ReplaySample"/> buffers through <see cref="ClusterSampler"/> (several requests in flight, each with a
-/// deadline, each for several minibatches) and queue them, so the next batches are fetched while the current update runs. A request no shard
-/// could answer is tried again at once on another. The learner takes a buffer, updates, and gives it back.
+/// <see cref="ReplaySample"/> buffers through <see cref="ClusterSampler"/> (several requests in flight, each for
+/// several minibatches, each with a deadline) and queue them, so the next batches are fetched while the current update
+/// runs. A request no shard could answer is tried again at once on another. The learner takes a buffer, updates, and
+/// gives it back.
 /// </summary>
 public sealed class BatchPrefetcher : IAsyncDisposable
 {

@@ -8,11 +8,11 @@ using SoftQDistributed.Shared.Replay;
 namespace SoftQDistributed.Learner.Service;
 
 /// <summary>
-/// Draws minibatches from the cluster's replay, several at once: one request to a shard chosen with probability
-/// proportional to its size, among the reachable ones not recently late, asked with a deadline. Several minibatches a
-/// request because a request costs the shard and the learner far more than the rows it carries (remoting, wake-ups). A shard that misses the deadline (paused, overloaded,
-/// gone) is skipped for <see cref="PenaltyTime"/> and the request goes to another one at once, so a stalled shard
-/// costs one deadline, not a stalled learner. Thread-safe: the prefetch workers call it concurrently.
+/// Draws minibatches from the cluster's replay, several at once (a request costs the shard and the learner far more
+/// than the rows it carries: remoting, wake-ups): one request to a shard chosen with probability proportional to its
+/// size, among the reachable ones not recently late, asked with a deadline. A shard that misses the deadline (paused,
+/// overloaded, gone) is skipped for <see cref="PenaltyTime"/> and the request goes to another one at once, so a
+/// stalled shard costs one deadline, not a stalled learner. Thread-safe: the prefetch workers call it concurrently.
 /// </summary>
 public sealed class ClusterSampler(ReplayShardDirectory directory, ClusterReplayProgress progress, TimeSpan deadline, ulong seed)
 {

@@ -21,11 +21,20 @@ internal sealed class LearnerProcess : ChildProcess
         return learner;
     }
 
-    /// <summary><c>GET /status</c>.</summary>
+    /// <summary><c>GET /status</c>; when the learner does not answer, the exception carries its output (why it stopped).</summary>
     public async Task<JsonElement> StatusAsync()
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using JsonDocument document = JsonDocument.Parse(await client.GetStringAsync(new Uri(Http, "/status")));
+        string body;
+        try
+        {
+            body = await client.GetStringAsync(new Uri(Http, "/status"));
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HttpRequestException($"GET /status: {ex.Message}; the learner's output:\n{Output}", ex);
+        }
+        using JsonDocument document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
     }
 

@@ -78,9 +78,6 @@ public static class ClusterHosting
         akka.remote.dot-netty.tcp.send-buffer-size = 4m
         akka.remote.dot-netty.tcp.receive-buffer-size = 4m
         akka.actor.ask-timeout = 10s
-        # Akka's timer wheel wakes its thread every tick, busy or idle: at the default 10 ms an idle member spent
-        # 28 ms of CPU a second (13 at 50 ms), CPU the learner on the same cores needs. Our timers are 100 ms or more.
-        akka.scheduler.tick-duration = 50ms
         # SIGTERM stops the Generic Host, which stops the ActorSystem after the services registered after it (the
         # rollout's final flush and report, the learner's checkpoint, the shard's snapshot). Akka's own CLR exit
         # hook would leave the cluster at once instead, while those still need it.

@@ -18,14 +18,16 @@ public sealed class ManagedGradients : IUpdateGradients
     private TransitionBatch? _batch;
     private float[]? _valueActions, _fixedNoise, _updatedNoise;
 
-    public ManagedGradients(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, int maxBatchSize, int threads = 1)
+    /// <param name="blockRows">rows of a particle block (<see cref="UpdatePartition.BlockRows"/>); tests make it small.</param>
+    public ManagedGradients(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, int maxBatchSize, int threads = 1,
+        int blockRows = UpdatePartition.BlockRows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         int partitions = Math.Min(threads, maxBatchSize);
         int statesPerPartition = (maxBatchSize + partitions - 1) / partitions;
         _partitions = new UpdatePartition[partitions];
-        for (int i = 0; i < partitions; i++) _partitions[i] = new UpdatePartition(nets, settings, gemm, statesPerPartition);
+        for (int i = 0; i < partitions; i++) _partitions[i] = new UpdatePartition(nets, settings, gemm, statesPerPartition, blockRows);
         _parallel = new ParallelPartitions(partitions, "softq-update");
         _runPartition = RunPartition;
         Name = gemm.Name;

@@ -4,34 +4,44 @@
 # the from-scratch run's final evaluation return, and the env steps each run first reached it (its epoch's evaluation
 # mean); the fine-tuned run needs at most half as many for the claim to hold. Then a summary line, and both groups'
 # learning curves on one plot (OUT/finetune.svg, by `curves`).
-# Usage: tests/Benchmarks/finetune.sh [--pretrain ENV] [--task ENV] [--pretrain-steps N] [--steps N] [--out DIR] [--jobs N] [seed ...]
+# Usage: tests/Benchmarks/finetune.sh [--pretrain ENV] [--task ENV] [--pretrain-steps N] [--steps N] [--finetune-steps N]
+#                                     [--backend B] [--keep] [--out DIR] [--jobs N] [seed ...]
 # Defaults: the paper's Ant (--pretrain ant:reward=speed --task ant, 200000 steps each; hours on two cores), seeds 1 2 3.
+# --finetune-steps: the fine-tuned runs' budget (default --steps); half of --steps is all the verdict needs.
+# --backend: train's --backend for every run (default auto, which races the GEMMs at start: name one for runs that
+# repeat bit for bit). --keep: a run whose summary.json exists is not trained again (an interrupted experiment goes on).
 # A minutes-long check of the mechanism: --pretrain multigoal --task multigoal:goals=2 --pretrain-steps 20000 --steps 10000
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pretrain=ant:reward=speed task=ant pretrain_steps=200000 steps=200000 out=runs/finetune jobs=2
+pretrain=ant:reward=speed task=ant pretrain_steps=200000 steps=200000 finetune_steps= backend=auto keep=0 out=runs/finetune jobs=2
 while [ $# -gt 0 ]; do
   case $1 in
     --pretrain) pretrain=$2; shift 2 ;;
     --task) task=$2; shift 2 ;;
     --pretrain-steps) pretrain_steps=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
+    --finetune-steps) finetune_steps=$2; shift 2 ;;
+    --backend) backend=$2; shift 2 ;;
+    --keep) keep=1; shift ;;
     --out) out=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     *) break ;;
   esac
 done
 seeds=("$@"); [ ${#seeds[@]} -eq 0 ] && seeds=(1 2 3)
+finetune_steps=${finetune_steps:-$steps}
 dotnet build Learner -c Release -v q -nologo >/dev/null
 learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll"
 mkdir -p "$out"
 echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
-echo "# pretrain $pretrain for $pretrain_steps steps; then $task for $steps steps, fine-tuned and from scratch, seeds ${seeds[*]}"
-$learner train --env "$pretrain" --seed 1 --env-steps "$pretrain_steps" --out "$out/pretrained" --force >/dev/null 2>"$out/pretrained.log"
+echo "# pretrain $pretrain for $pretrain_steps steps; then $task from scratch for $steps steps and fine-tuned for $finetune_steps, seeds ${seeds[*]}, backend $backend"
+# Prints the train arguments of a run unless --keep finds it finished.
+run() { local dir=$1; shift; [ $keep = 1 ] && [ -f "$dir/summary.json" ] || echo "train $* --backend $backend --out $dir --force"; }
+run "$out/pretrained" --env "$pretrain" --seed 1 --env-steps "$pretrain_steps" | xargs -r -I{} sh -c "$learner {} >/dev/null 2>\"$out/pretrained.log\""
 for seed in "${seeds[@]}"; do
-  echo "train --env $task --seed $seed --env-steps $steps --out $out/scratch-$seed --force"
-  echo "train --env $task --seed $seed --env-steps $steps --init-from $out/pretrained --out $out/finetuned-$seed --force"
-done | xargs -P "$jobs" -I{} sh -c "$learner {} >/dev/null 2>&1"
+  run "$out/scratch-$seed" --env "$task" --seed "$seed" --env-steps "$steps"
+  run "$out/finetuned-$seed" --env "$task" --seed "$seed" --env-steps "$finetune_steps" --init-from "$out/pretrained"
+done | xargs -r -P "$jobs" -I{} sh -c "$learner {} >/dev/null 2>&1"
 join() { local IFS=,; echo "$*"; }
 $learner curves --title "$task: fine-tuned from $pretrain against from scratch" --out "$out/finetune.svg" \
   --group "from scratch=$(join "${seeds[@]/#/$out/scratch-}")" --group "fine-tuned=$(join "${seeds[@]/#/$out/finetuned-}")" >/dev/null
@@ -46,7 +56,7 @@ held = 0
 for seed in seeds:
     target = json.load(open(f"{out}/scratch-{seed}/summary.json"))["eval"]["mean_return"]
     scratch, tuned = first_reaching(curve(f"scratch-{seed}"), target), first_reaching(curve(f"finetuned-{seed}"), target)
-    budget = curve(f"scratch-{seed}")[-1][0]
+    budget = curve(f"scratch-{seed}")[-1][0]  # the from-scratch run's steps: the verdict's "half" is of these
     ok = tuned is not None and tuned <= 0.5 * budget
     held += ok
     print(json.dumps({"experiment": "finetune", "seed": int(seed), "scratch_final_return": round(target, 1),

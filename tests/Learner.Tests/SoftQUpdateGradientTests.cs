@@ -20,12 +20,15 @@ public sealed class SoftQUpdateGradientTests
         Hidden = [6, 5], ValueParticles = 4, SvgdParticles = 5, RewardScale = 3f, Discount = 0.9f,
     };
 
+    // blockRows 8: particle passes in blocks of two states (K_v 4), the last one partial.
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Q_loss_gradient_matches_finite_differences(int threads)
+    [InlineData(1, UpdatePartition.BlockRows)]
+    [InlineData(2, UpdatePartition.BlockRows)]
+    [InlineData(1, 8)]
+    [InlineData(2, 8)]
+    public void Q_loss_gradient_matches_finite_differences(int threads, int blockRows)
     {
-        (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads);
+        (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads, blockRows: blockRows);
         double[] theta = ReferenceMlp.ToDouble(nets.Q.Parameters);
         double[] targetTheta = ReferenceMlp.ToDouble(nets.TargetQ.Parameters);
         using (update) update.Update(batch);
@@ -51,11 +54,13 @@ public sealed class SoftQUpdateGradientTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Policy_surrogate_gradient_matches_finite_differences(int threads)
+    [InlineData(1, UpdatePartition.BlockRows)]
+    [InlineData(2, UpdatePartition.BlockRows)]
+    [InlineData(1, 8)]
+    [InlineData(2, 8)]
+    public void Policy_surrogate_gradient_matches_finite_differences(int threads, int blockRows)
     {
-        (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads);
+        (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads, blockRows: blockRows);
         double[] theta = ReferenceMlp.ToDouble(nets.Q.Parameters);
         double[] phiParams = ReferenceMlp.ToDouble(nets.Policy.Parameters);
         using (update) update.Update(batch);
@@ -110,7 +115,8 @@ public sealed class SoftQUpdateGradientTests
         ReferenceMlp.AssertClose(expected, update.LastPolicyGradient, 2e-3, 2e-5, "d(−Σφ·a)/dϕ");
     }
 
-    internal static (SoftQNetworks, SoftQUpdate, TransitionBatch) Setup(int threads, IGemm? gemm = null, ulong seed = 17)
+    internal static (SoftQNetworks, SoftQUpdate, TransitionBatch) Setup(int threads, IGemm? gemm = null, ulong seed = 17,
+        int blockRows = UpdatePartition.BlockRows)
     {
         var rng = new Rng(seed);
         var nets = new SoftQNetworks(Obs, Act, Settings.Hidden, rng);
@@ -124,7 +130,8 @@ public sealed class SoftQUpdateGradientTests
         rng.FillUniform(batch.Actions, -0.9f, 0.9f);
         rng.FillUniform(batch.Rewards, -1f, 1f);
         batch.Terminals[1] = 1f;
-        var update = new SoftQUpdate(nets, Settings, gemm ?? new ManagedGemm(), rng, Batch, threads);
+        var update = new SoftQUpdate(nets, Settings, new ManagedGradients(nets, Settings, gemm ?? new ManagedGemm(), Batch, threads, blockRows),
+            rng, Batch);
         return (nets, update, batch);
     }
 

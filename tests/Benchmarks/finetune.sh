@@ -2,7 +2,8 @@
 # Issue 15's pretraining experiment (Haarnoja et al. 2017, Section 5.3): pretrain a maximum-entropy policy on a broad
 # task, then train the target task for each seed from it (train --init-from) and from scratch. One JSON line per seed:
 # the from-scratch run's final evaluation return, and the env steps each run first reached it (its epoch's evaluation
-# mean); the fine-tuned run needs at most half as many for the claim to hold. Then a summary line, and both groups'
+# mean); the fine-tuned run needs at most half as many for the claim to hold; and both runs' mean epoch evaluation return
+# over the first half of the budget (the area under the curve). Then a summary line, and both groups'
 # learning curves on one plot (OUT/finetune.svg, by `curves`).
 # Usage: tests/Benchmarks/finetune.sh [--pretrain ENV] [--task ENV] [--pretrain-steps N] [--steps N] [--finetune-steps N]
 #                                     [--backend B] [--keep] [--out DIR] [--jobs N] [seed ...]
@@ -52,16 +53,22 @@ def curve(run):
     return [(int(r["env_steps"]), float(r["return_avg"])) for r in csv.DictReader(open(f"{out}/{run}/metrics.csv"))]
 def first_reaching(points, target):
     return next((steps for steps, ret in points if ret >= target), None)
+def mean_up_to(points, steps):  # the area under the curve: steadier than the first epoch past a threshold
+    returns = [ret for s, ret in points if s <= steps]
+    return round(sum(returns) / len(returns), 1) if returns else None
 held = 0
 for seed in seeds:
     target = json.load(open(f"{out}/scratch-{seed}/summary.json"))["eval"]["mean_return"]
-    scratch, tuned = first_reaching(curve(f"scratch-{seed}"), target), first_reaching(curve(f"finetuned-{seed}"), target)
-    budget = curve(f"scratch-{seed}")[-1][0]  # the from-scratch run's steps: the verdict's "half" is of these
+    scratch_curve, tuned_curve = curve(f"scratch-{seed}"), curve(f"finetuned-{seed}")
+    scratch, tuned = first_reaching(scratch_curve, target), first_reaching(tuned_curve, target)
+    budget = scratch_curve[-1][0]  # the from-scratch run's steps: the verdict's "half" is of these
     ok = tuned is not None and tuned <= 0.5 * budget
     held += ok
     print(json.dumps({"experiment": "finetune", "seed": int(seed), "scratch_final_return": round(target, 1),
                       "scratch_steps_to_reach": scratch, "finetuned_steps_to_reach": tuned, "budget": budget,
                       "finetuned_final_return": round(json.load(open(f"{out}/finetuned-{seed}/summary.json"))["eval"]["mean_return"], 1),
+                      "scratch_mean_epoch_return_first_half": mean_up_to(scratch_curve, budget // 2),
+                      "finetuned_mean_epoch_return_first_half": mean_up_to(tuned_curve, budget // 2),
                       "within_half_the_steps": ok}))
 print(json.dumps({"experiment": "finetune", "seeds": len(seeds), "seeds_within_half_the_steps": held, "figure": f"{out}/finetune.svg"}))
 PY

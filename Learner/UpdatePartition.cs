@@ -73,7 +73,9 @@ internal sealed class UpdatePartition
         int a = _actDim, o = _obsDim;
         int batchSize = batch.Count;
 
-        // Soft value target y = r·scale + (1 − terminal)·γ·V(s'), with V from the target network.
+        // Per block of states: the soft value target y = r·scale + (1 − terminal)·γ·V(s'), with V from the target
+        // network, and the SVGD policy gradient (which reads Q but not y, so the Q loss can wait for every block).
+        double surrogate = 0;
         for (int block = 0; block < count; block += _blockStates)
         {
             int states = Math.Min(_blockStates, count - block), firstState = first + block;
@@ -86,6 +88,9 @@ internal sealed class UpdatePartition
                 _targets[block + s] = _settings.RewardScale * batch.Rewards[row]
                     + (1f - batch.Terminals[row]) * _settings.Discount * value;
             }
+            surrogate += _svgd.Accumulate(_gemm, _nets.Q, _nets.Policy, batch.Observations.AsMemory(firstState * o, states * o),
+                fixedNoise.AsMemory(firstState * _kFixed * a, states * _kFixed * a),
+                updatedNoise.AsMemory(firstState * _kUpdated * a, states * _kUpdated * a), states, PolicyGradient);
         }
 
         // Q loss J = ½·mean((Q(s, a) − y)²) over the whole batch: dJ/dQ = (Q − y) / B.
@@ -101,15 +106,6 @@ internal sealed class UpdatePartition
             qSquared += (double)q[s] * q[s];
         }
         _qLoss.Backward(_gemm, _nets.Q, _qGrad.AsSpan(0, count), QGradient, default);
-
-        double surrogate = 0;
-        for (int block = 0; block < count; block += _blockStates)
-        {
-            int states = Math.Min(_blockStates, count - block), firstState = first + block;
-            surrogate += _svgd.Accumulate(_gemm, _nets.Q, _nets.Policy, batch.Observations.AsMemory(firstState * o, states * o),
-                fixedNoise.AsMemory(firstState * _kFixed * a, states * _kFixed * a),
-                updatedNoise.AsMemory(firstState * _kUpdated * a, states * _kUpdated * a), states, PolicyGradient);
-        }
 
         (SquaredErrorSum, QSum, QSquaredSum, SurrogateSum) = (squaredError, qSum, qSquared, surrogate);
     }

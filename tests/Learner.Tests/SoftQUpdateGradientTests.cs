@@ -20,12 +20,15 @@ public sealed class SoftQUpdateGradientTests
         Hidden = [6, 5], ValueParticles = 4, SvgdParticles = 5, RewardScale = 3f, Discount = 0.9f,
     };
 
-    // blockRows 8: particle passes in blocks of two states (K_v 4), the last one partial.
+    // Threads, and rows per particle block: the default (one block here), and 8, blocks of two states (K_v 4), the
+    // last one partial.
+    public static readonly TheoryData<int, int> ThreadsAndBlockRows = new()
+    {
+        { 1, UpdatePartition.BlockRows }, { 2, UpdatePartition.BlockRows }, { 1, 8 }, { 2, 8 },
+    };
+
     [Theory]
-    [InlineData(1, UpdatePartition.BlockRows)]
-    [InlineData(2, UpdatePartition.BlockRows)]
-    [InlineData(1, 8)]
-    [InlineData(2, 8)]
+    [MemberData(nameof(ThreadsAndBlockRows))]
     public void Q_loss_gradient_matches_finite_differences(int threads, int blockRows)
     {
         (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads, blockRows: blockRows);
@@ -54,10 +57,7 @@ public sealed class SoftQUpdateGradientTests
     }
 
     [Theory]
-    [InlineData(1, UpdatePartition.BlockRows)]
-    [InlineData(2, UpdatePartition.BlockRows)]
-    [InlineData(1, 8)]
-    [InlineData(2, 8)]
+    [MemberData(nameof(ThreadsAndBlockRows))]
     public void Policy_surrogate_gradient_matches_finite_differences(int threads, int blockRows)
     {
         (SoftQNetworks nets, SoftQUpdate update, TransitionBatch batch) = Setup(threads, blockRows: blockRows);

@@ -55,7 +55,7 @@ public sealed record ActorNodeSettings
 
     [Description("Seconds between reports to the learner; the pace follows the reports, so keep this short.")]
     [Switch("--report-interval")]
-    public double ReportIntervalSeconds { get; init; } = 0.25;
+    public double ReportIntervalSeconds { get; init; } = 0.1;
 
     [Description("Seconds SIGTERM waits for the buffered transitions to reach the shards before counting them dropped.")]
     public double StopFlushSeconds { get; init; } = 30;

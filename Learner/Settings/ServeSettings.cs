@@ -24,7 +24,7 @@ public sealed record ServeSettings
     public int StepsAhead { get; init; } = 1000;
 
     [Description("Milliseconds between pace messages to the actor nodes.")]
-    public int PaceInterval { get; init; } = 200;
+    public int PaceInterval { get; init; } = 50;
 
     [Description("Minibatches fetched ahead of the update that runs now.")]
     public int PrefetchDepth { get; init; } = 4;
@@ -33,7 +33,7 @@ public sealed record ServeSettings
     public int PrefetchWorkers { get; init; } = 4;
 
     [Description("Minibatches one sample request draws from one shard: fewer, larger messages cost the shards and the learner less.")]
-    public int BatchesPerRequest { get; init; } = 16;
+    public int BatchesPerRequest { get; init; } = 4;
 
     [Description("Deadline of each sample request, in milliseconds: a shard that misses it is skipped for a second.")]
     public int SampleDeadline { get; init; } = 500;

@@ -29,7 +29,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_actor_node_is_restarted_acts_with_current_parameters_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "12000"));
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "40000")); // long enough that the run is not done (and the actors stopped) before the restarted node acts
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 600 && s.Updates >= 300, Run, "600 env steps and 300 updates");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);
@@ -96,7 +96,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_learner_resumes_from_its_checkpoint_actors_take_its_new_broadcasts_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "5000", "--checkpoint-interval", "500"));
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "20000", "--checkpoint-interval", "500")); // not done before the kill and the restart
         await launch.MembersAsync(Start);
         await Eventually.Until(() => launch.Log("learner", 0).Contains("checkpoint at ", StringComparison.Ordinal), Run, "a periodic checkpoint");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);

@@ -9,11 +9,14 @@ namespace SoftQDistributed.Learner.Service;
 /// Publishes the sampling network to every actor node on the policy topic, encoded once per publication (see
 /// <see cref="PolicyBroadcast"/>). Pub-sub reaches only the nodes subscribed at that moment, so the newest
 /// publication is sent again every <see cref="RepeatInterval"/> while no newer one goes out: a node that joins
-/// while the learner waits (for data, or done) still gets parameters.
+/// while the learner waits (for data, or done) still gets parameters. The clock is a parameter so that tests can
+/// move time themselves instead of racing a loaded machine.
 /// </summary>
-public sealed class PolicyPublisher(ActorSystem system)
+public sealed class PolicyPublisher(ActorSystem system, TimeProvider? clock = null)
 {
     public static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     private PolicyBroadcast? _latest;
     private long _publishedAt;
@@ -31,13 +34,13 @@ public sealed class PolicyPublisher(ActorSystem system)
     /// <summary>Sends the newest publication again if nothing newer went out for a while (called by the pace timer).</summary>
     public void Repeat()
     {
-        if (Volatile.Read(ref _latest) is { } latest && Environment.TickCount64 - Interlocked.Read(ref _publishedAt) >= RepeatInterval.TotalMilliseconds)
+        if (Volatile.Read(ref _latest) is { } latest && _clock.GetElapsedTime(Interlocked.Read(ref _publishedAt)) >= RepeatInterval)
             Send(latest);
     }
 
     private void Send(PolicyBroadcast broadcast)
     {
-        Interlocked.Exchange(ref _publishedAt, Environment.TickCount64);
+        Interlocked.Exchange(ref _publishedAt, _clock.GetTimestamp());
         DistributedPubSub.Get(system).Mediator.Tell(new Publish(Topics.Policy, broadcast));
     }
 }

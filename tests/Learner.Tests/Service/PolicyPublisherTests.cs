@@ -37,7 +37,8 @@ public sealed class PolicyPublisherTests : Akka.TestKit.Xunit2.TestKit
     public async Task Publishes_each_version_encoded_once_and_repeats_the_newest_only_after_a_quiet_interval()
     {
         TestProbe subscriber = await SubscribedAsync();
-        var publisher = new PolicyPublisher(Sys);
+        var clock = new ManualClock();
+        var publisher = new PolicyPublisher(Sys, clock);
         Assert.Equal(0UL, publisher.Version);
         publisher.Repeat(); // nothing published yet: nothing to repeat
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -49,9 +50,10 @@ public sealed class PolicyPublisherTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(ClusterMessageSerializer.Encode(first), broadcast.Encoded);
         Assert.Equal(1UL, publisher.Version);
 
-        publisher.Repeat(); // just published: not yet
+        clock.Advance(PolicyPublisher.RepeatInterval - TimeSpan.FromMilliseconds(1));
+        publisher.Repeat(); // not quiet long enough yet
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        await Task.Delay(PolicyPublisher.RepeatInterval);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         publisher.Repeat();
         Assert.Same(broadcast, subscriber.ExpectMsg<PolicyBroadcast>()); // the same bytes again, for nodes that joined late
 
@@ -59,4 +61,16 @@ public sealed class PolicyPublisherTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(2UL, subscriber.ExpectMsg<PolicyBroadcast>().Parameters.Version);
         Assert.Equal(2UL, publisher.Version);
     }
+}
+
+/// <summary>A clock that moves only when the test says.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private long _ticks;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

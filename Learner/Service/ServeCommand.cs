@@ -40,8 +40,9 @@ public static class ServeCommand
         // A learner that resumes its own checkpoint ignores --init-from; a new one checks it before writing anything.
         PretrainedStart? pretrained = File.Exists(Path.Combine(train.Out, TrainingCheckpoint.FileName)) ? null : PretrainedStart.Open(train, softQ);
         Directory.CreateDirectory(train.Out);
-        IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
         IEnvironment probe = EnvironmentRegistry.Default.Make(train.Env);
+        // As in train: auto measures the GEMMs on this learner's own update before choosing.
+        IGemm gemm = UpdateGemmShapes.CreateGemm(train.Backend, probe.ObservationDim, probe.ActionDim, softQ, train.BatchSize, train.Threads, Console.Error.WriteLine);
         using var learner = new LearnerState(probe.ObservationDim, probe.ActionDim, softQ, gemm, train.Seed, train.BatchSize, train.Threads, plugin);
         if (plugin is not null) Console.Error.WriteLine($"update backend: {learner.Update.Backend}");
         ServeCounters? resumed = ServeCheckpoint.TryLoad(train.Out, learner, train);

@@ -2,7 +2,7 @@ namespace SoftQDistributed.Shared.Numerics.Gemm;
 
 /// <summary>
 /// Which GEMM implementation to use; <c>Auto</c> measures both on the caller's shapes and keeps the faster, or, given no
-/// shapes, prefers OpenBLAS and falls back to managed.
+/// shapes, prefers OpenBLAS and falls back to managed (also when the only BLAS found is not OpenBLAS).
 /// </summary>
 public enum GemmBackend
 {
@@ -17,15 +17,23 @@ public static class GemmFactory
     /// <param name="threads">Threads one GEMM call may use.</param>
     /// <param name="log">Receives one line describing the choice (pass null to stay silent).</param>
     /// <param name="shapes">What the caller will run, for <c>auto</c> to measure.</param>
-    public static IGemm Create(GemmBackend backend, int threads, Action<string>? log = null, IReadOnlyList<GemmShape>? shapes = null)
+    /// <param name="blasLibraries">The BLAS libraries to try, <see cref="OpenBlasGemm.LibraryNames"/> by default.</param>
+    public static IGemm Create(GemmBackend backend, int threads, Action<string>? log = null, IReadOnlyList<GemmShape>? shapes = null,
+        IReadOnlyList<string>? blasLibraries = null)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "GEMM threads must be at least 1");
         if (backend != GemmBackend.Managed)
         {
-            OpenBlasGemm? blas = OpenBlasGemm.TryLoad(threads, out string reason);
-            // auto measures only where the caller says what it will run; otherwise (actors, serve) it keeps OpenBLAS
-            // without delaying start-up.
+            OpenBlasGemm? blas = OpenBlasGemm.TryLoad(threads, out string reason, blasLibraries);
+            // auto measures only where the caller says what it will run; otherwise (actors, evaluation) it keeps
+            // OpenBLAS without delaying start-up, but not another BLAS that it has not seen win.
             if (blas is not null && backend == GemmBackend.Auto && shapes is { Count: > 0 }) return Race(blas, new ManagedGemm(threads), shapes, log);
+            if (blas is { IsOpenBlas: false } && backend == GemmBackend.Auto)
+            {
+                var managedInstead = new ManagedGemm(threads);
+                log?.Invoke($"GEMM backend: managed ({managedInstead.Kernel}), {threads} thread(s); {blas.Library} is not OpenBLAS, and a BLAS such as the reference one is several times slower");
+                return managedInstead;
+            }
             if (blas is not null)
             {
                 log?.Invoke($"GEMM backend: openblas ({blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}), {blas.Threads} thread(s)");

@@ -44,12 +44,19 @@ public sealed unsafe class OpenBlasGemm : IGemm
     /// <summary>OpenBLAS's build description (core type, threading), empty for another BLAS.</summary>
     public string Config { get; } = "";
 
+    /// <summary>
+    /// False for another CBLAS behind the generic soname, such as the reference BLAS Debian installs as libblas3,
+    /// which is several times slower than the managed GEMM: <c>auto</c> keeps it only when it wins a measurement.
+    /// </summary>
+    public bool IsOpenBlas => Config.Length > 0;
+
     /// <summary>Loads the first BLAS that exports <c>cblas_sgemm</c>; null (with the reason) when none does.</summary>
-    public static OpenBlasGemm? TryLoad(int threads, out string reason)
+    /// <param name="libraries">Names or paths to try, <see cref="LibraryNames"/> by default.</param>
+    public static OpenBlasGemm? TryLoad(int threads, out string reason, IReadOnlyList<string>? libraries = null)
     {
         ChooseCoreTypeIfUnset();
         var failures = new List<string>();
-        foreach (string name in LibraryNames)
+        foreach (string name in libraries ?? LibraryNames)
         {
             if (!NativeLibrary.TryLoad(name, out nint handle))
             {

@@ -43,6 +43,8 @@ public sealed class LearnerServiceTests : IDisposable
         JsonElement status = await Eventually.ReturnsAsync(learner.StatusAsync, s => s.GetProperty("active").GetBoolean(), "holding the learner singleton",
             context: () => learner.Output);
         string instance = status.GetProperty("learner_instance").GetString()!;
+        // auto measured the GEMMs on this learner's update, as train does, where there is a BLAS to measure against.
+        if (Shared.Numerics.Gemm.OpenBlasGemm.TryLoad(1, out _) is not null) Assert.Contains("GEMM backend: auto chose", learner.Output);
 
         // Before any data: the first parameters are out, and the pace lets the actors fill the replay, nothing more.
         PolicyParameters first = await Eventually.HoldsAsync(() => actor.Policies.FirstOrDefault()!, p => p is not null, "the first parameters",

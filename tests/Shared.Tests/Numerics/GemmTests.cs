@@ -125,6 +125,21 @@ public sealed class GemmTests
         Assert.Contains("too few", error.Message);
     }
 
+    [ReferenceBlasFact]
+    public void Auto_does_not_keep_a_BLAS_that_is_not_OpenBLAS_without_measuring_it()
+    {
+        string[] reference = [ReferenceBlasFactAttribute.Path];
+        var lines = new List<string>();
+        IGemm chosen = GemmFactory.Create(GemmBackend.Auto, 1, lines.Add, blasLibraries: reference);
+        Assert.IsType<ManagedGemm>(chosen);
+        Assert.Contains("is not OpenBLAS", Assert.Single(lines));
+
+        // Asked for by name it is still used, and it computes the same products.
+        var named = Assert.IsType<OpenBlasGemm>(GemmFactory.Create(GemmBackend.OpenBlas, 1, blasLibraries: reference));
+        Assert.False(named.IsOpenBlas);
+        CheckAgainstNaive(named, 33, 65, 17, false, true);
+    }
+
     [Fact]
     public void Unknown_backend_name_is_a_clear_error()
     {

@@ -67,14 +67,20 @@ public static class ClusterHosting
         akka.cluster.split-brain-resolver.stable-after = {{settings.StableAfterSeconds:0.###}}s
         akka.cluster.gossip-interval = {{settings.GossipIntervalSeconds:0.###}}s
         akka.cluster.leader-actions-interval = {{settings.GossipIntervalSeconds:0.###}}s
+        # subscriptions spread by their own gossip (1 s by default): a node that just joined gets its first policy
+        # broadcast, and is ready, one such round after it subscribed
+        akka.cluster.pub-sub.gossip-interval = {{settings.GossipIntervalSeconds:0.###}}s
         # a node that finds no seed for a minute exits, so its supervisor (launch, Kubernetes) starts it again
         akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 60s
         akka.cluster.log-info-verbose = off
-        # the first seed forms the cluster alone after this long without an answer from the other seeds
-        akka.cluster.seed-node-timeout = 2s
+        # the first seed forms the cluster alone after this long without an answer from the other seeds, and a
+        # joining node asks the seeds again this often: nodes that started with the first seed and asked before it
+        # was Up wait for this. 2 s, or four gossip rounds where those are shorter (1 s with launch's 0.25 s).
+        akka.cluster.seed-node-timeout = {{Math.Min(2, 4 * settings.GossipIntervalSeconds):0.###}}s
         # a restarted node joins at its old address: the seed first downs and removes the old incarnation, then
-        # takes the next join attempt; retried every 2 s (default 10 s, which kept a restarted learner out ~10 s more)
-        akka.cluster.retry-unsuccessful-join-after = 2s
+        # takes the next join attempt; retried every two gossip rounds (Akka's 10 s kept a restarted learner out
+        # ~10 s more)
+        akka.cluster.retry-unsuccessful-join-after = {{2 * settings.GossipIntervalSeconds:0.###}}s
         akka.remote.dot-netty.tcp.send-buffer-size = 4m
         akka.remote.dot-netty.tcp.receive-buffer-size = 4m
         akka.actor.ask-timeout = 10s

@@ -23,13 +23,18 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     private static readonly TimeSpan Recover = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(3);
 
+    // The kill tests' budget: the run must still be going when the restarted process is ready (launch stops every
+    // child once the learner is done). A 2-vCPU Zen 5 VM trains this small run at ~4,700 env steps/s and was done
+    // with 20,000 steps 0.4 s before a restarted shard was ready; a Zen 3 one at ~1,000/s takes ~80 s for this.
+    private const string FaultBudget = "80000";
+
     private static string[] Faulted(params string[] more) => [.. LaunchProcess.SmallRun, "--actors", "2", "--shards", "2", "--seed", "2", .. more];
 
     [Fact]
     public async Task A_killed_actor_node_is_restarted_acts_with_current_parameters_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "40000")); // long enough that the run is not done (and the actors stopped) before the restarted node acts
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", FaultBudget));
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 600 && s.Updates >= 300, Run, "600 env steps and 300 updates");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);
@@ -59,7 +64,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_shard_is_restarted_from_its_snapshot_while_the_learner_keeps_updating_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "20000", "--snapshot-interval", "1")); // long enough that a fast machine is not done before the shard is back
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", FaultBudget, "--snapshot-interval", "1"));
         await launch.MembersAsync(Start);
         await launch.StatusWhenAsync(s => s.EnvSteps >= 800 && s.Updates >= 300, Run, "800 env steps and 300 updates");
         await Eventually.Until(() => Directory.EnumerateFiles(Path.Combine(directory.Path, "replay"), "*", SearchOption.AllDirectories).Any(f => f.Contains("shard-1", StringComparison.Ordinal)),
@@ -96,7 +101,7 @@ public sealed partial class LaunchFaultTests(ITestOutputHelper output)
     public async Task A_killed_learner_resumes_from_its_checkpoint_actors_take_its_new_broadcasts_and_the_run_completes()
     {
         using var directory = new TestDirectory();
-        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", "20000", "--checkpoint-interval", "500")); // not done before the kill and the restart
+        await using var launch = LaunchProcess.Start(directory.Path, Faulted("--env-steps", FaultBudget, "--checkpoint-interval", "500"));
         await launch.MembersAsync(Start);
         await Eventually.Until(() => launch.Log("learner", 0).Contains("checkpoint at ", StringComparison.Ordinal), Run, "a periodic checkpoint");
         double before = await launch.UpdatesPerSecondAsync(RateWindow);

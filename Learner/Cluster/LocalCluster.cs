@@ -43,8 +43,8 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         WriteDescription();
-        // All at once: a member that starts before the seeds retries its join every 2 s, so nothing waits for an
-        // order, and the processes' start-up (mostly JIT) overlaps instead of adding up.
+        // All at once: a member that starts before the seeds asks them again every few gossip rounds, so nothing
+        // waits for an order, and the processes' start-up (mostly JIT) overlaps instead of adding up.
         await Task.WhenAll(StartGroupAsync(Shards, cancellationToken), StartGroupAsync([Learner], cancellationToken),
             StartGroupAsync(Actors, cancellationToken));
     }

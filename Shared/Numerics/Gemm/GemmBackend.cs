@@ -30,9 +30,8 @@ public static class GemmFactory
             if (blas is not null && backend == GemmBackend.Auto && shapes is { Count: > 0 }) return Race(blas, new ManagedGemm(threads), shapes, log);
             if (blas is { IsOpenBlas: false } && backend == GemmBackend.Auto)
             {
-                var managedInstead = new ManagedGemm(threads);
-                log?.Invoke($"GEMM backend: managed ({managedInstead.Kernel}), {threads} thread(s); {blas.Library} is not OpenBLAS, and a BLAS such as the reference one is several times slower");
-                return managedInstead;
+                reason = $"{blas.Library} is not OpenBLAS, and a BLAS such as the reference one is several times slower";
+                blas = null;
             }
             if (blas is not null)
             {

@@ -35,7 +35,7 @@ public static class GemmFactory
             }
             if (blas is not null)
             {
-                log?.Invoke($"GEMM backend: openblas ({blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}), {blas.Threads} thread(s)");
+                log?.Invoke($"GEMM backend: openblas ({blas.Description}), {blas.Threads} thread(s)");
                 return blas;
             }
             if (backend == GemmBackend.OpenBlas)
@@ -54,7 +54,7 @@ public static class GemmFactory
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<GemmRace.Entry> ranked = GemmRace.Run([managed, blas], shapes);
         IGemm winner = ranked[0].Gemm;
-        string detail = winner is OpenBlasGemm ? $"{blas.Library}{(blas.Config.Length > 0 ? ", " + blas.Config : "")}" : managed.Kernel;
+        string detail = winner is OpenBlasGemm ? blas.Description : managed.Kernel;
         log?.Invoke($"GEMM backend: auto chose {winner.Name} ({detail}), {winner.Threads} thread(s): " +
             string.Join(", ", ranked.Select(e => $"{e.Gemm.Name} {e.Gflops:F1} GFLOP/s")) +
             $" over the {shapes.Count} products of one update, {shapes.Distinct().Count()} shapes, measured in {clock.Elapsed.TotalSeconds:F2} s");

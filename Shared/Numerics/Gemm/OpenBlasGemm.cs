@@ -50,6 +50,9 @@ public sealed unsafe class OpenBlasGemm : IGemm
     /// </summary>
     public bool IsOpenBlas => Config.Length > 0;
 
+    /// <summary>The library and, for OpenBLAS, its build description: what the logs name.</summary>
+    public string Description => IsOpenBlas ? $"{Library}, {Config}" : Library;
+
     /// <summary>Loads the first BLAS that exports <c>cblas_sgemm</c>; null (with the reason) when none does.</summary>
     /// <param name="libraries">Names or paths to try, <see cref="LibraryNames"/> by default.</param>
     public static OpenBlasGemm? TryLoad(int threads, out string reason, IReadOnlyList<string>? libraries = null)

@@ -14,17 +14,15 @@ COPY Shared/Shared.csproj Shared/
 COPY Learner/Learner.csproj Learner/
 COPY ReplayService/ReplayService.csproj ReplayService/
 COPY Actors/Actors.csproj Actors/
-RUN dotnet restore Learner/Learner.csproj \
- && dotnet restore ReplayService/ReplayService.csproj \
- && dotnet restore Actors/Actors.csproj
+# The Learner's publish holds all three programs (it references the other two, as launch needs), compiled ahead of
+# time (ReadyToRun): a role starts in ~1 s of CPU instead of ~2.5 s of JIT, measured under launch (docs/operations.md).
+RUN dotnet restore Learner/Learner.csproj -r linux-x64 -p:PublishReadyToRun=true
 COPY Shared/ Shared/
 COPY Learner/ Learner/
 COPY ReplayService/ ReplayService/
 COPY Actors/ Actors/
-# Each role in a folder of its own: their appsettings.json files must not overwrite each other.
-RUN dotnet publish Learner/Learner.csproj -c Release --no-restore -o /out/learner \
- && dotnet publish ReplayService/ReplayService.csproj -c Release --no-restore -o /out/replay \
- && dotnet publish Actors/Actors.csproj -c Release --no-restore -o /out/actor
+RUN dotnet publish Learner/Learner.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    --no-restore -o /out
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # OpenBLAS for the learner's and actors' matrix products (the managed GEMM is used without it); MuJoCo for the

@@ -43,7 +43,7 @@ case "$role" in
       has --public-host "$@" || [ -n "${SOFTQ__Cluster__PublicHost:-}" ] || set -- "$@" --public-host "$(own_address)"
       set -- serve "$@"
     fi
-    exec dotnet /app/learner/SoftQDistributed.Learner.dll "$@"
+    exec dotnet /app/SoftQDistributed.Learner.dll "$@"
     ;;
   replay)
     has --host "$@" || set -- "$@" --host "$host"
@@ -58,7 +58,7 @@ case "$role" in
     has --cluster-host "$@" || [ -n "${SOFTQ__Cluster__Host:-}" ] || set -- "$@" --cluster-host "$host"
     has --cluster-port "$@" || [ -n "${SOFTQ__Cluster__Port:-}" ] || set -- "$@" --cluster-port "$cluster_port"
     has --public-host "$@" || [ -n "${SOFTQ__Cluster__PublicHost:-}" ] || set -- "$@" --public-host "$(own_address)"
-    exec dotnet /app/replay/SoftQDistributed.ReplayService.dll "$@"
+    exec dotnet /app/SoftQDistributed.ReplayService.dll "$@"
     ;;
   actor)
     has --host "$@" || set -- "$@" --host "$host"
@@ -71,7 +71,7 @@ case "$role" in
     has --cluster-host "$@" || [ -n "${SOFTQ__Cluster__Host:-}" ] || set -- "$@" --cluster-host "$host"
     has --cluster-port "$@" || [ -n "${SOFTQ__Cluster__Port:-}" ] || set -- "$@" --cluster-port "$cluster_port"
     has --public-host "$@" || [ -n "${SOFTQ__Cluster__PublicHost:-}" ] || set -- "$@" --public-host "$(own_address)"
-    exec dotnet /app/actor/SoftQDistributed.Actors.dll "$@"
+    exec dotnet /app/SoftQDistributed.Actors.dll "$@"
     ;;
   help|--help|-h)
     echo "usage: softq learner serve|launch|train|evaluate ARGS | softq replay ARGS | softq actor ARGS"

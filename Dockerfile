@@ -15,7 +15,7 @@ COPY Learner/Learner.csproj Learner/
 COPY ReplayService/ReplayService.csproj ReplayService/
 COPY Actors/Actors.csproj Actors/
 # The Learner's publish holds all three programs (it references the other two, as launch needs), compiled ahead of
-# time (ReadyToRun): a role starts in ~1 s of CPU instead of ~2.5 s of JIT, measured under launch (docs/operations.md).
+# time (ReadyToRun): six roles starting at once on two cores took ~1 s of CPU each instead of ~2.5 s (docs/benchmarks.md).
 RUN dotnet restore Learner/Learner.csproj -r linux-x64 -p:PublishReadyToRun=true
 COPY Shared/ Shared/
 COPY Learner/ Learner/

@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
 # Issue 10's wall-time comparison: for each seed, the embedded `train` and then `launch` (3 actor nodes, 2 shards) on
 # MultiGoal, one after the other on the same machine; one JSON line per seed with both wall times, their ratio and
-# both evaluations' goal counts. --ready-to-run runs both from a ReadyToRun publish (as the container image does)
-# instead of the build output. Usage: tests/Benchmarks/launch-vs-embedded.sh [--ready-to-run] [seed ...]   (default: 1 2 3)
+# both evaluations' goal counts. Usage: tests/Benchmarks/launch-vs-embedded.sh [seed ...]   (default: 1 2 3)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+dotnet build Learner -c Release -v q -nologo >/dev/null
+learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-if [ "${1:-}" = "--ready-to-run" ]; then
-  shift
-  dotnet publish Learner -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/bin" -v q -nologo >/dev/null
-  learner="dotnet $out/bin/SoftQDistributed.Learner.dll" build="ReadyToRun publish"
-else
-  dotnet build Learner -c Release -v q -nologo >/dev/null
-  learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll" build="build output"
-fi
-echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $build, $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 seeds=("$@"); [ ${#seeds[@]} -eq 0 ] && seeds=(1 2 3)
 for seed in "${seeds[@]}"; do
   start=$(date +%s.%N); $learner train --env multigoal --seed "$seed" --out "$out/embedded-$seed" >"$out/embedded-$seed.json" 2>/dev/null; mid=$(date +%s.%N)

@@ -81,9 +81,6 @@ public static class ClusterHosting
         # takes the next join attempt; retried every two gossip rounds (Akka's 10 s kept a restarted learner out
         # ~10 s more)
         akka.cluster.retry-unsuccessful-join-after = {{2 * settings.GossipIntervalSeconds:0.###}}s
-        # a node that asked a seed before the seed listened has that address gated: no new connection to it for this
-        # long. Akka's 5 s kept a node that started a little before the seeds out of the cluster ~5 s more (launch).
-        akka.remote.retry-gate-closed-for = {{Math.Min(5, 2 * settings.GossipIntervalSeconds):0.###}}s
         akka.remote.dot-netty.tcp.send-buffer-size = 4m
         akka.remote.dot-netty.tcp.receive-buffer-size = 4m
         akka.actor.ask-timeout = 10s

@@ -304,25 +304,25 @@ public sealed partial class DeploymentFilesTests
         (int code, string replay) = await ExternalTool.RunAsync("env", [.. clean, "HOSTNAME=replay-3", "SOFTQ__Cluster__PublicHost=replay-3.replay.softq.svc.cluster.local",
             "sh", script, "replay", "--data-dir", "/data"]);
         Assert.Equal(0, code);
-        Assert.Equal("/app/replay/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3 "
+        Assert.Equal("/app/SoftQDistributed.ReplayService.dll --data-dir /data --host 0.0.0.0 --port 50051 --http-port 8080 --shard-id 3 "
             + "--cluster-host 0.0.0.0 --cluster-port 4053", replay.Trim());
 
         // The learner serves no gRPC port (serve refuses --port); switches given win; the cluster settings of the environment too.
         (code, string learner) = await ExternalTool.RunAsync("env", [.. clean, "SOFTQ__Cluster__Port=4100", "sh", script, "learner", "serve", "--env", "multigoal",
             "--public-host", "10.0.0.7"]);
         Assert.Equal(0, code);
-        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll serve --env multigoal --public-host 10.0.0.7 --host 0.0.0.0 --http-port 8080 --cluster-host 0.0.0.0",
+        Assert.Equal("/app/SoftQDistributed.Learner.dll serve --env multigoal --public-host 10.0.0.7 --host 0.0.0.0 --http-port 8080 --cluster-host 0.0.0.0",
             learner.Trim());
         Assert.DoesNotContain("--port", learner);
 
         (code, string launch) = await ExternalTool.RunAsync("env", [.. clean, "sh", script, "learner", "launch", "--actors", "3"]);
         Assert.Equal(0, code);
-        Assert.Equal("/app/learner/SoftQDistributed.Learner.dll launch --actors 3", launch.Trim());
+        Assert.Equal("/app/SoftQDistributed.Learner.dll launch --actors 3", launch.Trim());
 
         // Without a name to advertise, a member advertises its own address (never the bind address 0.0.0.0).
         (code, string actor) = await ExternalTool.RunAsync("env", [.. clean, "sh", script, "actor", "--envs", "4"]);
         Assert.Equal(0, code);
-        Assert.Matches(@"^/app/actor/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+ --cluster-host 0\.0\.0\.0 --cluster-port 4053 --public-host \S+$",
+        Assert.Matches(@"^/app/SoftQDistributed\.Actors\.dll --envs 4 --host 0\.0\.0\.0 --http-port 8080 --node-id \d+ --cluster-host 0\.0\.0\.0 --cluster-port 4053 --public-host \S+$",
             actor.Trim());
         Assert.DoesNotContain("--public-host 0.0.0.0", actor);
         Assert.DoesNotContain("--public-host 127.", actor);

@@ -36,9 +36,9 @@ public static class WorkingDirectorySettings
     }
 
     /// <summary>
-    /// A role's settings, lowest first: the logging defaults, an appsettings.json next to the program, the working directory's appsettings.json,
-    /// SOFTQ__* environment variables, the command line; keys in <paramref name="owned"/> sections that no setting
-    /// knows (the <paramref name="settings"/> of its sections) are refused.
+    /// A role's settings, lowest first: the logging defaults, an appsettings.json next to the program, the working
+    /// directory's appsettings.json, SOFTQ__* environment variables, the command line; a key in a section of
+    /// <paramref name="settings"/> that none of them knows is refused.
     /// </summary>
     public static void AddRoleSettings(this ConfigurationManager configuration, IReadOnlyDictionary<string, string> commandLine, IEnumerable<Setting> settings)
     {

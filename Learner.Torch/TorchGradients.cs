@@ -51,8 +51,9 @@ public sealed class TorchGradients : IUpdateGradients
 
     public float[] PolicyGradient { get; }
 
-    public GradientSums Compute(TransitionBatch batch, float[] valueActions, float[] fixedNoise, float[] updatedNoise)
+    public GradientSums Compute(TransitionBatch batch, UpdateRandomness randomness)
     {
+        randomness.Prepare(0, batch.Count);
         using DisposeScope scope = NewDisposeScope();
         int n = batch.Count, o = _nets.ObsDim, a = _nets.ActDim;
         int kv = _settings.ValueParticles, kf = _settings.FixedParticles, ku = _settings.UpdatedParticles;
@@ -64,9 +65,9 @@ public sealed class TorchGradients : IUpdateGradients
         Tensor actions = Input(_actions, batch.Actions, n * a, n);
         Tensor rewards = Input(_rewards, batch.Rewards, n, n);
         Tensor terminals = Input(_terminals, batch.Terminals, n, n);
-        Tensor uniform = Input(_valueActions, valueActions, n * kv * a, n * kv);
-        Tensor xiFixed = Input(_fixedNoise, fixedNoise, n * kf * a, n * kf);
-        Tensor xiUpdated = Input(_updatedNoise, updatedNoise, n * ku * a, n * ku);
+        Tensor uniform = Input(_valueActions, randomness.ValueActions, n * kv * a, n * kv);
+        Tensor xiFixed = Input(_fixedNoise, randomness.FixedNoise, n * kf * a, n * kf);
+        Tensor xiUpdated = Input(_updatedNoise, randomness.UpdatedNoise, n * ku * a, n * ku);
 
         // Soft value target, gradient stopped: y = scale·r + (1 − terminal)·γ·(logsumexp_k Q̄(s', a_k) − log K_v + d·log 2).
         Tensor y;

@@ -19,10 +19,9 @@ public interface IUpdateGradients : IDisposable
     /// <summary>The gradient of −Σ stopgrad(φ)·a w.r.t. the sampling network's parameters, in the same layout.</summary>
     float[] PolicyGradient { get; }
 
-    /// <param name="valueActions">K_v uniform actions tiled once per state, state-major.</param>
-    /// <param name="fixedNoise">ξ of each state's fixed particles, state-major.</param>
-    /// <param name="updatedNoise">ξ of each state's updated particles, state-major.</param>
-    GradientSums Compute(TransitionBatch batch, float[] valueActions, float[] fixedNoise, float[] updatedNoise);
+    /// <param name="randomness">The update's draws, made for the batch's states: a backend calls
+    /// <see cref="UpdateRandomness.Prepare"/> for every state before it reads that state's draws.</param>
+    GradientSums Compute(TransitionBatch batch, UpdateRandomness randomness);
 }
 
 /// <summary>Sums over the batch that the update turns into its logged figures.</summary>

@@ -16,7 +16,7 @@ public sealed class ManagedGradients : IUpdateGradients
     private readonly ParallelPartitions _parallel;
     private readonly Action<int> _runPartition;
     private TransitionBatch? _batch;
-    private float[]? _valueActions, _fixedNoise, _updatedNoise;
+    private UpdateRandomness? _randomness;
 
     /// <param name="blockRows">rows of a particle block (<see cref="UpdatePartition.BlockRows"/>); tests make it small.</param>
     public ManagedGradients(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, int maxBatchSize, int threads = 1,
@@ -39,11 +39,11 @@ public sealed class ManagedGradients : IUpdateGradients
 
     public float[] PolicyGradient => _partitions[0].PolicyGradient;
 
-    public GradientSums Compute(TransitionBatch batch, float[] valueActions, float[] fixedNoise, float[] updatedNoise)
+    public GradientSums Compute(TransitionBatch batch, UpdateRandomness randomness)
     {
-        (_batch, _valueActions, _fixedNoise, _updatedNoise) = (batch, valueActions, fixedNoise, updatedNoise);
+        (_batch, _randomness) = (batch, randomness);
         _parallel.Run(_runPartition);
-        (_batch, _valueActions, _fixedNoise, _updatedNoise) = (null, null, null, null);
+        (_batch, _randomness) = (null, null);
 
         double squaredError = 0, qSum = 0, qSquared = 0, surrogate = 0;
         for (int i = 0; i < _partitions.Length; i++)
@@ -67,7 +67,7 @@ public sealed class ManagedGradients : IUpdateGradients
         TransitionBatch batch = _batch!;
         int n = batch.Count, parts = _partitions.Length;
         int first = (int)((long)n * index / parts), end = (int)((long)n * (index + 1) / parts);
-        _partitions[index].Run(batch, first, end - first, _valueActions!, _fixedNoise!, _updatedNoise!);
+        _partitions[index].Run(batch, first, end - first, _randomness!);
     }
 
     public void Dispose() => _parallel.Dispose();

@@ -9,9 +9,9 @@ namespace SoftQDistributed.Learner;
 /// One soft Q-learning training iteration on a minibatch: the soft Bellman step on Q and the amortized
 /// SVGD step on the sampling network, both with gradients taken at the pre-update parameters (as the
 /// reference, which runs both in one session call), then the target network update.
-/// The gradients come from an <see cref="IUpdateGradients"/> backend (ours, or TorchSharp's); all randomness
-/// is drawn up front on the calling thread, so the result does not depend on the backend or the thread count
-/// beyond floating-point summation order. With our backend a step allocates nothing.
+/// The gradients come from an <see cref="IUpdateGradients"/> backend (ours, or TorchSharp's); the generator is stepped
+/// up front on the calling thread (<see cref="UpdateRandomness"/>), so the draws do not depend on the backend or the
+/// thread count, and results differ only by floating-point summation order. With our backend a step allocates nothing.
 /// </summary>
 public sealed class SoftQUpdate : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class SoftQUpdate : IDisposable
     private readonly SoftQSettings _settings;
     private readonly Rng _rng;
     private readonly IUpdateGradients _gradients;
-    private readonly float[] _valueActions, _fixedNoise, _updatedNoise;
+    private readonly UpdateRandomness _randomness;
 
     public SoftQUpdate(SoftQNetworks nets, SoftQSettings settings, IGemm gemm, Rng rng, int maxBatchSize, int threads = 1)
         : this(nets, settings, new ManagedGradients(nets, settings, gemm, maxBatchSize, threads), rng, maxBatchSize)
@@ -36,10 +36,8 @@ public sealed class SoftQUpdate : IDisposable
         _rng = rng;
         _gradients = gradients;
         MaxBatchSize = maxBatchSize;
-        int a = nets.ActDim;
-        _valueActions = new float[maxBatchSize * settings.ValueParticles * a];
-        _fixedNoise = new float[maxBatchSize * settings.FixedParticles * a];
-        _updatedNoise = new float[maxBatchSize * settings.UpdatedParticles * a];
+        _randomness = new UpdateRandomness(nets.ActDim, settings.ValueParticles, settings.FixedParticles,
+            settings.UpdatedParticles, settings.DeterministicPolicy, maxBatchSize);
         QOptimizer = new Adam(nets.Q.ParameterCount, settings.QLearningRate);
         PolicyOptimizer = new Adam(nets.Policy.ParameterCount, settings.PolicyLearningRate);
     }
@@ -67,11 +65,11 @@ public sealed class SoftQUpdate : IDisposable
     public long SkippedUpdates { get; set; }
 
     // For gradient checks: the randomness and the summed gradients of the last update.
-    internal float[] ValueActions => _valueActions;
-    internal float[] FixedNoise => _fixedNoise;
+    internal float[] ValueActions => _randomness.ValueActions;
+    internal float[] FixedNoise => _randomness.FixedNoise;
 
     public SoftQSettings Settings => _settings;
-    internal float[] UpdatedNoise => _updatedNoise;
+    internal float[] UpdatedNoise => _randomness.UpdatedNoise;
     internal float[] LastQGradient => _gradients.QGradient;
     internal float[] LastPolicyGradient => _gradients.PolicyGradient;
 
@@ -83,9 +81,8 @@ public sealed class SoftQUpdate : IDisposable
         if (batch.ObsDim != _nets.ObsDim || batch.ActDim != _nets.ActDim)
             throw new ArgumentException($"batch shape (obs {batch.ObsDim}, act {batch.ActDim}) differs from the networks' (obs {_nets.ObsDim}, act {_nets.ActDim})");
 
-        DrawRandomness(n);
-        (double squaredError, double qSum, double qSquared, double surrogate) =
-            _gradients.Compute(batch, _valueActions, _fixedNoise, _updatedNoise);
+        _randomness.Draw(_rng, n);
+        (double squaredError, double qSum, double qSquared, double surrogate) = _gradients.Compute(batch, _randomness);
         float[] qGrad = _gradients.QGradient, policyGrad = _gradients.PolicyGradient;
         float mse = (float)(squaredError / n);
         float qMean = (float)(qSum / n);
@@ -106,29 +103,6 @@ public sealed class SoftQUpdate : IDisposable
         if (_settings.TargetTau > 0) _nets.TargetQ.PolyakUpdateFrom(_nets.Q, _settings.TargetTau);
         else if (Updates % _settings.TargetUpdateInterval == 0) _nets.TargetQ.CopyFrom(_nets.Q);
         return new UpdateResult(false, 0.5f * mse, mse, qMean, qStd, meanSurrogate);
-    }
-
-    private void DrawRandomness(int n)
-    {
-        int a = _nets.ActDim, kv = _settings.ValueParticles;
-        // One set of K_v uniform actions, shared by every next state (as the reference), tiled per state.
-        Span<float> shared = _valueActions.AsSpan(0, kv * a);
-        _rng.FillUniform(shared, -1f, 1f);
-        for (int s = 1; s < n; s++) shared.CopyTo(_valueActions.AsSpan(s * kv * a, kv * a));
-        // Fresh ξ per state and particle: per state, its fixed particles' noise first, then its updated ones'.
-        int fixedLength = _settings.FixedParticles * a, updatedLength = _settings.UpdatedParticles * a;
-        if (_settings.DeterministicPolicy)
-        {
-            // The baseline's collapsed sampler: every particle is the one deterministic action.
-            _fixedNoise.AsSpan(0, n * fixedLength).Clear();
-            _updatedNoise.AsSpan(0, n * updatedLength).Clear();
-            return;
-        }
-        for (int s = 0; s < n; s++)
-        {
-            _rng.FillGaussian(_fixedNoise.AsSpan(s * fixedLength, fixedLength));
-            _rng.FillGaussian(_updatedNoise.AsSpan(s * updatedLength, updatedLength));
-        }
     }
 
     public void Dispose() => _gradients.Dispose();

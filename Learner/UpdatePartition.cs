@@ -63,11 +63,11 @@ internal sealed class UpdatePartition
 
     /// <summary>
     /// Both gradients for states [first, first + count) of <paramref name="batch"/>, at the current parameters.
-    /// <paramref name="valueActions"/> holds K_v uniform actions tiled once per state of the whole batch;
-    /// <paramref name="fixedNoise"/> and <paramref name="updatedNoise"/> hold the particles' ξ, state-major.
+    /// Each block's draws are prepared here, just before the block reads them, on this partition's thread.
     /// </summary>
-    public void Run(TransitionBatch batch, int first, int count, float[] valueActions, float[] fixedNoise, float[] updatedNoise)
+    public void Run(TransitionBatch batch, int first, int count, UpdateRandomness randomness)
     {
+        float[] valueActions = randomness.ValueActions, fixedNoise = randomness.FixedNoise, updatedNoise = randomness.UpdatedNoise;
         Array.Clear(QGradient);
         Array.Clear(PolicyGradient);
         int a = _actDim, o = _obsDim;
@@ -79,6 +79,7 @@ internal sealed class UpdatePartition
         for (int block = 0; block < count; block += _blockStates)
         {
             int states = Math.Min(_blockStates, count - block), firstState = first + block;
+            randomness.Prepare(firstState, states);
             ReadOnlySpan<float> targetQ = _targetValue.Forward(_gemm, _nets.TargetQ, batch.NextObservations.AsMemory(firstState * o, states * o),
                 valueActions.AsMemory(firstState * _kv * a, states * _kv * a), states, _kv);
             for (int s = 0; s < states; s++)

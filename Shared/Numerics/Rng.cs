@@ -82,11 +82,33 @@ public sealed class Rng
         }
         double u1 = 1.0 - NextDouble(); // (0, 1]: keeps the log finite
         double u2 = NextDouble();
+        (double first, double second) = BoxMuller(u1, u2);
+        _spareGaussian = second;
+        _hasSpare = true;
+        return first;
+    }
+
+    /// <summary>The two normals of one Box–Muller pair, u1 in (0, 1], u2 in [0, 1).</summary>
+    internal static (double First, double Second) BoxMuller(double u1, double u2)
+    {
         double radius = Math.Sqrt(-2.0 * Math.Log(u1));
         (double sin, double cos) = Math.SinCos(2.0 * Math.PI * u2);
-        _spareGaussian = radius * sin;
+        return (radius * cos, radius * sin);
+    }
+
+    /// <summary>Hands over the cached second normal of the last pair, if there is one.</summary>
+    internal bool TryTakeSpareGaussian(out double spare)
+    {
+        spare = _spareGaussian;
+        bool had = _hasSpare;
+        _hasSpare = false;
+        return had;
+    }
+
+    internal void SetSpareGaussian(double spare)
+    {
+        _spareGaussian = spare;
         _hasSpare = true;
-        return radius * cos;
     }
 
     /// <summary>Fills with standard normal samples.</summary>

@@ -51,6 +51,31 @@ public readonly unsafe struct GemmEpilogue
         }
     }
 
+    /// <summary>
+    /// For a kernel that finishes a row of C in registers: what the pass reads for C's row <paramref name="row"/> (the
+    /// row added, or the mask's row), from column 0, for <see cref="OnRegisters(Vector512{float}, float*, bool)"/>.
+    /// </summary>
+    internal float* OperandRow(int row) =>
+        _mask != 0 ? (float*)_mask + (long)row * _maskStride : (float*)_add + (long)(row / _rowsPerAddRow) * _addStride;
+
+    internal bool IsMask => _mask != 0;
+
+    /// <summary>The pass on values not yet stored, element by element as <see cref="Apply"/> does it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> OnRegisters(Vector512<float> c, float* operand, bool isMask) => isMask
+        ? Vector512.BitwiseAnd(c, Vector512.GreaterThan(Vector512.Load(operand), Vector512<float>.Zero))
+        : Vector512.Max(c + Vector512.Load(operand), Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> OnRegisters(Vector256<float> c, float* operand, bool isMask) => isMask
+        ? Vector256.BitwiseAnd(c, Vector256.GreaterThan(Vector256.Load(operand), Vector256<float>.Zero))
+        : Vector256.Max(c + Vector256.Load(operand), Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float OnRegisters(float c, float operand, bool isMask) => isMask
+        ? (operand > 0f ? c : 0f)
+        : MathF.Max(c + operand, 0f);
+
     /// <summary>Starts loading what <see cref="Apply"/> will read for this block of C (a mask's rows).</summary>
     public void Prefetch(int row0, int rows, int col0, int cols)
     {

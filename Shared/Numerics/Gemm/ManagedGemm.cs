@@ -432,6 +432,8 @@ public sealed unsafe class ManagedGemm : IGemm
         float beta, float* c, int ldc, GemmEpilogue? epilogue)
     {
         float* x = stackalloc float[MaxFewDepth];
+        GemmEpilogue pass = epilogue.GetValueOrDefault();
+        bool isMask = pass.IsMask;
         fixed (float* packed = transposeB ? Buffer(ref t_packB, k * n) : null)
         {
             if (transposeB)
@@ -446,6 +448,7 @@ public sealed unsafe class ManagedGemm : IGemm
             {
                 for (int p = 0; p < k; p++) x[p] = alpha * (transposeA ? a[(long)p * lda + i] : a[(long)i * lda + p]);
                 float* ci = c + (long)i * ldc;
+                float* op = epilogue.HasValue ? pass.OperandRow(i) : null; // the epilogue's row, applied before each store
                 int j = 0;
                 if (Vector512.IsHardwareAccelerated)
                 {
@@ -465,8 +468,8 @@ public sealed unsafe class ManagedGemm : IGemm
                             s2 = Vector512.FusedMultiplyAdd(xp, Vector512.Load(bp + 32), s2);
                             s3 = Vector512.FusedMultiplyAdd(xp, Vector512.Load(bp + 48), s3);
                         }
-                        StoreRow(ci + j, s0, beta); StoreRow(ci + j + 16, s1, beta);
-                        StoreRow(ci + j + 32, s2, beta); StoreRow(ci + j + 48, s3, beta);
+                        StoreRow(ci + j, s0, beta, op, j, isMask); StoreRow(ci + j + 16, s1, beta, op, j + 16, isMask);
+                        StoreRow(ci + j + 32, s2, beta, op, j + 32, isMask); StoreRow(ci + j + 48, s3, beta, op, j + 48, isMask);
                     }
                 }
                 for (; j + 32 <= n; j += 32)
@@ -484,34 +487,41 @@ public sealed unsafe class ManagedGemm : IGemm
                         s2 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 16), s2);
                         s3 = Vector256.FusedMultiplyAdd(xp, Vector256.Load(bp + 24), s3);
                     }
-                    StoreRow(ci + j, s0, beta); StoreRow(ci + j + 8, s1, beta);
-                    StoreRow(ci + j + 16, s2, beta); StoreRow(ci + j + 24, s3, beta);
+                    StoreRow(ci + j, s0, beta, op, j, isMask); StoreRow(ci + j + 8, s1, beta, op, j + 8, isMask);
+                    StoreRow(ci + j + 16, s2, beta, op, j + 16, isMask); StoreRow(ci + j + 24, s3, beta, op, j + 24, isMask);
                 }
                 for (; j + 8 <= n; j += 8)
                 {
                     float* bp = b + j;
                     Vector256<float> sum = Vector256.Create(x[0]) * Vector256.Load(bp);
                     for (int p = 1; p < k; p++) sum = Vector256.FusedMultiplyAdd(Vector256.Create(x[p]), Vector256.Load(bp += ldb), sum);
-                    StoreRow(ci + j, sum, beta);
+                    StoreRow(ci + j, sum, beta, op, j, isMask);
                 }
                 for (; j < n; j++)
                 {
                     float sum = x[0] * b[j];
                     for (int p = 1; p < k; p++) sum = MathF.FusedMultiplyAdd(x[p], b[(long)p * ldb + j], sum);
-                    ci[j] = beta == 0 ? sum : sum + beta * ci[j];
+                    float value = beta == 0 ? sum : sum + beta * ci[j];
+                    ci[j] = op == null ? value : GemmEpilogue.OnRegisters(value, op[j], isMask);
                 }
-                epilogue?.Apply(ci, ldc, i, 1, 0, n);
             }
         }
     }
 
+    /// <summary>C = sum + beta·C, then the epilogue (when <paramref name="op"/>, its row, is given) at column <paramref name="j"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector256<float> sum, float beta) =>
-        (beta == 0 ? sum : Vector256.FusedMultiplyAdd(Vector256.Create(beta), Vector256.Load(c), sum)).Store(c);
+    private static void StoreRow(float* c, Vector256<float> sum, float beta, float* op, int j, bool isMask)
+    {
+        Vector256<float> value = beta == 0 ? sum : Vector256.FusedMultiplyAdd(Vector256.Create(beta), Vector256.Load(c), sum);
+        (op == null ? value : GemmEpilogue.OnRegisters(value, op + j, isMask)).Store(c);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* c, Vector512<float> sum, float beta) =>
-        (beta == 0 ? sum : Vector512.FusedMultiplyAdd(Vector512.Create(beta), Vector512.Load(c), sum)).Store(c);
+    private static void StoreRow(float* c, Vector512<float> sum, float beta, float* op, int j, bool isMask)
+    {
+        Vector512<float> value = beta == 0 ? sum : Vector512.FusedMultiplyAdd(Vector512.Create(beta), Vector512.Load(c), sum);
+        (op == null ? value : GemmEpilogue.OnRegisters(value, op + j, isMask)).Store(c);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Combine(float* c, float sum, float alpha, float beta) => *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;

@@ -51,6 +51,7 @@ public sealed class GemmTests
     [InlineData(1, 200, 1, 256, 1)] // one column
     [InlineData(1, 201, 12, 37, 4)] // few columns
     [InlineData(1, 97, 33, 6, 16)] // shallow: row by row
+    [InlineData(1, 50, 75, 6, 4)] // shallow and wide: 64, 8 and single columns, the pass applied before each store
     [InlineData(1, 97, 33, 30, 16)] // packed tiles, partial ones at both edges
     [InlineData(1, 250, 40, 300, 3)] // two depth blocks: the pass waits for the last
     [InlineData(2, 3000, 40, 30, 16)] // row blocks on two threads

@@ -11,14 +11,14 @@ namespace SoftQDistributed.Learner;
 /// </summary>
 public sealed class UpdateRandomness
 {
-    private readonly int _actDim, _valueParticles, _fixedLength, _updatedLength;
+    private readonly int _actDim, _valueParticles, _fixedLength, _updatedLength, _maxStates;
     private readonly bool _deterministicPolicy;
     private readonly GaussianSequence _normals = new();
     private int _states;
 
     public UpdateRandomness(int actDim, int valueParticles, int fixedParticles, int updatedParticles, bool deterministicPolicy, int maxStates)
     {
-        (_actDim, _valueParticles, _deterministicPolicy) = (actDim, valueParticles, deterministicPolicy);
+        (_actDim, _valueParticles, _deterministicPolicy, _maxStates) = (actDim, valueParticles, deterministicPolicy, maxStates);
         _fixedLength = fixedParticles * actDim;
         _updatedLength = updatedParticles * actDim;
         ValueActions = new float[maxStates * valueParticles * actDim];
@@ -38,7 +38,7 @@ public sealed class UpdateRandomness
     /// <summary>Steps <paramref name="rng"/> for a batch of <paramref name="states"/>: the K_v actions, then per state its fixed particles' normals and its updated ones'.</summary>
     public void Draw(Rng rng, int states)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(states * _fixedLength, FixedNoise.Length);
+        if (states < 0 || states > _maxStates) throw new ArgumentOutOfRangeException(nameof(states), $"{states} states; these buffers hold 0 to {_maxStates}");
         _states = states;
         rng.FillUniform(ValueActions.AsSpan(0, _valueParticles * _actDim), -1f, 1f);
         // The baseline's collapsed sampler draws no noise: every particle is the one deterministic action.

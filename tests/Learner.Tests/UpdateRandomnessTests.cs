@@ -54,5 +54,6 @@ public sealed class UpdateRandomnessTests
         var randomness = new UpdateRandomness(Act, Kv, KFixed, KUpdated, deterministicPolicy: false, maxStates: States);
         randomness.Draw(new Rng(1), 5);
         Assert.Throws<ArgumentOutOfRangeException>(() => randomness.Prepare(3, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => randomness.Draw(new Rng(1), States + 1));
     }
 }

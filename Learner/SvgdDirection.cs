@@ -12,51 +12,87 @@ namespace SoftQDistributed.Learner;
 /// </summary>
 public static class SvgdDirection
 {
-    /// <param name="scratch">At least 2 · n_fixed · n_updated floats.</param>
+    /// <summary>Floats of scratch <see cref="Compute"/> needs.</summary>
+    public static int ScratchLength(int nFixed, int nUpdated, int dim) => 2 * nFixed * nUpdated + nUpdated * (2 * dim + 1);
+
+    /// <param name="scratch">At least <see cref="ScratchLength"/> floats.</param>
     /// <returns>The bandwidth h used.</returns>
+    /// <remarks>
+    /// The updated particles and φ are held dimension-major (one row of n_updated values per dimension), so each
+    /// fixed particle's terms are added to all updated particles' sums a vector at a time: every sum takes the same
+    /// terms in the same order as a loop over (i, j, d), so the result has the same bits. Only exp stays scalar.
+    /// </remarks>
     public static float Compute(
         ReadOnlySpan<float> fixedParticles, ReadOnlySpan<float> scores, ReadOnlySpan<float> updatedParticles,
         int nFixed, int nUpdated, int dim, float minBandwidth, Span<float> direction, Span<float> scratch)
     {
         int pairs = nFixed * nUpdated;
-        if (scratch.Length < 2 * pairs) throw new ArgumentException($"SVGD scratch needs {2 * pairs} floats, got {scratch.Length}");
+        if (scratch.Length < ScratchLength(nFixed, nUpdated, dim))
+            throw new ArgumentException($"SVGD scratch needs {ScratchLength(nFixed, nUpdated, dim)} floats, got {scratch.Length}");
         Span<float> distances = scratch[..pairs];
+        Span<float> y = scratch.Slice(2 * pairs, dim * nUpdated);          // y[d * nUpdated + j]
+        Span<float> phi = scratch.Slice(2 * pairs + dim * nUpdated, dim * nUpdated);
+        Span<float> kernel = scratch.Slice(2 * pairs + 2 * dim * nUpdated, nUpdated);
+        for (int j = 0; j < nUpdated; j++)
+            for (int d = 0; d < dim; d++)
+                y[d * nUpdated + j] = updatedParticles[j * dim + d];
+
+        distances.Clear();
         for (int i = 0; i < nFixed; i++)
         {
-            ReadOnlySpan<float> x = fixedParticles.Slice(i * dim, dim);
-            for (int j = 0; j < nUpdated; j++)
-            {
-                ReadOnlySpan<float> y = updatedParticles.Slice(j * dim, dim);
-                float d2 = 0f;
-                for (int d = 0; d < dim; d++)
-                {
-                    float diff = x[d] - y[d];
-                    d2 += diff * diff;
-                }
-                distances[i * nUpdated + j] = d2;
-            }
+            Span<float> row = distances.Slice(i * nUpdated, nUpdated);
+            for (int d = 0; d < dim; d++) AddSquaredDifferences(fixedParticles[i * dim + d], y.Slice(d * nUpdated, nUpdated), row);
         }
         float h = Bandwidth(distances, nFixed, minBandwidth, scratch.Slice(pairs, pairs));
 
-        Span<float> phi = direction[..(nUpdated * dim)];
         phi.Clear();
         float inverseH = 1f / h;
         for (int i = 0; i < nFixed; i++)
         {
-            ReadOnlySpan<float> x = fixedParticles.Slice(i * dim, dim);
-            ReadOnlySpan<float> g = scores.Slice(i * dim, dim);
-            for (int j = 0; j < nUpdated; j++)
-            {
-                float k = MathF.Exp(-distances[i * nUpdated + j] * inverseH);
-                ReadOnlySpan<float> y = updatedParticles.Slice(j * dim, dim);
-                Span<float> phiJ = phi.Slice(j * dim, dim);
-                for (int d = 0; d < dim; d++)
-                    phiJ[d] += k * g[d] - 2f * (x[d] - y[d]) * inverseH * k;
-            }
+            ReadOnlySpan<float> row = distances.Slice(i * nUpdated, nUpdated);
+            for (int j = 0; j < nUpdated; j++) kernel[j] = MathF.Exp(-row[j] * inverseH);
+            for (int d = 0; d < dim; d++)
+                AddKernelTerms(fixedParticles[i * dim + d], scores[i * dim + d], inverseH, kernel, y.Slice(d * nUpdated, nUpdated), phi.Slice(d * nUpdated, nUpdated));
         }
         float inverseN = 1f / nFixed;
-        foreach (ref float v in phi) v *= inverseN;
+        for (int j = 0; j < nUpdated; j++)
+            for (int d = 0; d < dim; d++)
+                direction[j * dim + d] = phi[d * nUpdated + j] * inverseN;
         return h;
+    }
+
+    /// <summary>sums[j] += (x − y[j])².</summary>
+    private static void AddSquaredDifferences(float x, ReadOnlySpan<float> y, Span<float> sums)
+    {
+        int j = 0;
+        var xv = new Vector<float>(x);
+        for (; j + Vector<float>.Count <= y.Length; j += Vector<float>.Count)
+        {
+            Vector<float> diff = xv - new Vector<float>(y[j..]);
+            (new Vector<float>(sums[j..]) + diff * diff).CopyTo(sums[j..]);
+        }
+        for (; j < y.Length; j++)
+        {
+            float diff = x - y[j];
+            sums[j] += diff * diff;
+        }
+    }
+
+    /// <summary>phi[j] += k[j]·g − 2·(x − y[j])·(1/h)·k[j], grouped as written (no fused multiply-adds).</summary>
+    private static void AddKernelTerms(float x, float g, float inverseH, ReadOnlySpan<float> k, ReadOnlySpan<float> y, Span<float> phi)
+    {
+        int j = 0;
+        var xv = new Vector<float>(x);
+        var gv = new Vector<float>(g);
+        var inverseHv = new Vector<float>(inverseH);
+        var two = new Vector<float>(2f);
+        for (; j + Vector<float>.Count <= y.Length; j += Vector<float>.Count)
+        {
+            var kv = new Vector<float>(k[j..]);
+            Vector<float> term = kv * gv - two * (xv - new Vector<float>(y[j..])) * inverseHv * kv;
+            (new Vector<float>(phi[j..]) + term).CopyTo(phi[j..]);
+        }
+        for (; j < y.Length; j++) phi[j] += k[j] * g - 2f * (x - y[j]) * inverseH * k[j];
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal sealed class SvgdPolicyGradient
         Array.Fill(_ones, 1f);
         _scores = new float[maxStates * _kFixed * _actDim];
         _direction = new float[maxStates * _kUpdated * _actDim];
-        _kernelScratch = new float[2 * _kFixed * _kUpdated];
+        _kernelScratch = new float[SvgdDirection.ScratchLength(_kFixed, _kUpdated, _actDim)];
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public sealed class SvgdDirectionTests
         var rng = new Rng((ulong)(nFixed * 100 + dim));
         float[] x = Random(rng, nFixed * dim), g = Random(rng, nFixed * dim), y = Random(rng, nUpdated * dim);
         float[] phi = new float[nUpdated * dim];
-        float h = SvgdDirection.Compute(x, g, y, nFixed, nUpdated, dim, 1e-3f, phi, new float[2 * nFixed * nUpdated]);
+        float h = SvgdDirection.Compute(x, g, y, nFixed, nUpdated, dim, 1e-3f, phi, new float[SvgdDirection.ScratchLength(nFixed, nUpdated, dim)]);
 
         // The reference: median = (n/2 + 1)-th largest squared distance, h = max(median / log(n_fixed), 1e-3).
         var squared = new List<double>();
@@ -40,6 +40,39 @@ public sealed class SvgdDirectionTests
         }
     }
 
+    [Theory]
+    [InlineData(16, 16, 2)]
+    [InlineData(16, 16, 6)]
+    [InlineData(5, 19, 3)]
+    [InlineData(3, 2, 1)]
+    [InlineData(8, 8, 17)]
+    public void Direction_has_the_bits_of_the_plain_float_loop_over_fixed_updated_and_dimension(int nFixed, int nUpdated, int dim)
+    {
+        var rng = new Rng((ulong)(nFixed * 1000 + nUpdated * 10 + dim));
+        float[] x = Random(rng, nFixed * dim), g = Random(rng, nFixed * dim), y = Random(rng, nUpdated * dim);
+        float[] phi = new float[nUpdated * dim];
+        float h = SvgdDirection.Compute(x, g, y, nFixed, nUpdated, dim, 1e-3f, phi, new float[SvgdDirection.ScratchLength(nFixed, nUpdated, dim)]);
+
+        // The loop the vectorized code replaced, in floats, in its order: the same terms summed the same way.
+        float[] expected = new float[nUpdated * dim];
+        float inverseH = 1f / h;
+        for (int i = 0; i < nFixed; i++)
+            for (int j = 0; j < nUpdated; j++)
+            {
+                float d2 = 0f;
+                for (int d = 0; d < dim; d++)
+                {
+                    float diff = x[i * dim + d] - y[j * dim + d];
+                    d2 += diff * diff;
+                }
+                float k = MathF.Exp(-d2 * inverseH);
+                for (int d = 0; d < dim; d++)
+                    expected[j * dim + d] += k * g[i * dim + d] - 2f * (x[i * dim + d] - y[j * dim + d]) * inverseH * k;
+            }
+        for (int e = 0; e < expected.Length; e++) expected[e] *= 1f / nFixed;
+        Assert.Equal(expected, phi);
+    }
+
     [Fact]
     public void Kernel_gradient_term_matches_finite_differences_of_the_kernel()
     {
@@ -48,7 +81,7 @@ public sealed class SvgdDirectionTests
         float[] x = Random(rng, nFixed * dim), y = Random(rng, nUpdated * dim);
         float[] phi = new float[nUpdated * dim];
         // With zero scores, φ_j = mean_i ∇_{x_i} k(x_i, y_j) at the fixed bandwidth h.
-        float h = SvgdDirection.Compute(x, new float[nFixed * dim], y, nFixed, nUpdated, dim, 1e-3f, phi, new float[2 * nFixed * nUpdated]);
+        float h = SvgdDirection.Compute(x, new float[nFixed * dim], y, nFixed, nUpdated, dim, 1e-3f, phi, new float[SvgdDirection.ScratchLength(nFixed, nUpdated, dim)]);
         for (int j = 0; j < nUpdated; j++)
         {
             for (int d = 0; d < dim; d++)

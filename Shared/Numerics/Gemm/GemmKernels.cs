@@ -12,7 +12,7 @@ internal static unsafe class GemmKernels
 {
     public const int MR512 = 8, NR512 = 32;  // 16 zmm accumulators + 2 B vectors + 1 broadcast of 32 registers
     public const int MR256 = 6, NR256 = 16;  // 12 ymm accumulators + 2 B vectors + 1 broadcast of 16 registers
-    public const int DotColumns = 6;          // Dot2x6: 12 ymm accumulators + 2 A vectors + 1 B vector
+    public const int DotColumns = 6;          // Dot2x6: 12 ymm accumulators + 2 A vectors + 1 B vector (Dot4x2 for 2 columns)
 
     /// <summary>
     /// One tile. Element (r, p) of the A panel is <c>a[r * rowStride + p * kStride]</c>: a packed panel (1, MR), rows of
@@ -148,6 +148,40 @@ internal static unsafe class GemmKernels
         }
         lo.Store(row);
         hi.Store(row + 8);
+    }
+
+    /// <summary>
+    /// Eight dot products of length k: rows a0..a3 against the two contiguous columns at b (column j at
+    /// <c>b + j * ldb</c>); sums[r * 2 + j] receives row r against column j. Each sum is accumulated exactly as
+    /// <see cref="Dot2x6"/> accumulates it, so a 2-wide output (not padded to six columns) has the same bits.
+    /// </summary>
+    public static void Dot4x2(int k, float* a0, float* a1, float* a2, float* a3, float* b, int ldb, float* sums)
+    {
+        float* b0 = b, b1 = b + ldb;
+        Vector256<float> s00 = default, s01 = default, s10 = default, s11 = default;
+        Vector256<float> s20 = default, s21 = default, s30 = default, s31 = default;
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Vector256<float> y0 = Vector256.Load(b0 + p), y1 = Vector256.Load(b1 + p);
+            Vector256<float> x = Vector256.Load(a0 + p);
+            s00 = Vector256.FusedMultiplyAdd(x, y0, s00); s01 = Vector256.FusedMultiplyAdd(x, y1, s01);
+            x = Vector256.Load(a1 + p);
+            s10 = Vector256.FusedMultiplyAdd(x, y0, s10); s11 = Vector256.FusedMultiplyAdd(x, y1, s11);
+            x = Vector256.Load(a2 + p);
+            s20 = Vector256.FusedMultiplyAdd(x, y0, s20); s21 = Vector256.FusedMultiplyAdd(x, y1, s21);
+            x = Vector256.Load(a3 + p);
+            s30 = Vector256.FusedMultiplyAdd(x, y0, s30); s31 = Vector256.FusedMultiplyAdd(x, y1, s31);
+        }
+        sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s10); sums[3] = Vector256.Sum(s11);
+        sums[4] = Vector256.Sum(s20); sums[5] = Vector256.Sum(s21); sums[6] = Vector256.Sum(s30); sums[7] = Vector256.Sum(s31);
+        for (; p < k; p++)
+        {
+            sums[0] = MathF.FusedMultiplyAdd(a0[p], b0[p], sums[0]); sums[1] = MathF.FusedMultiplyAdd(a0[p], b1[p], sums[1]);
+            sums[2] = MathF.FusedMultiplyAdd(a1[p], b0[p], sums[2]); sums[3] = MathF.FusedMultiplyAdd(a1[p], b1[p], sums[3]);
+            sums[4] = MathF.FusedMultiplyAdd(a2[p], b0[p], sums[4]); sums[5] = MathF.FusedMultiplyAdd(a2[p], b1[p], sums[5]);
+            sums[6] = MathF.FusedMultiplyAdd(a3[p], b0[p], sums[6]); sums[7] = MathF.FusedMultiplyAdd(a3[p], b1[p], sums[7]);
+        }
     }
 
     /// <summary>

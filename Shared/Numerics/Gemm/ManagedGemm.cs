@@ -374,7 +374,9 @@ public sealed unsafe class ManagedGemm : IGemm
     [SkipLocalsInit]
     private static void FewColumns(int m, int n, int k, float alpha, float* a, int lda, bool transposeB, float* b, int ldb, float beta, float* c, int ldc)
     {
-        int width = RoundUp(n, DotColumns);
+        // A 2-wide output (a policy layer over 2-D actions) gets its own kernel rather than four zero columns.
+        int group = n <= 2 ? 2 : DotColumns;
+        int width = RoundUp(n, group);
         float[] columns = Buffer(ref t_column, width * k);
         float* sums = stackalloc float[2 * DotColumns];
         fixed (float* bt = columns)
@@ -385,6 +387,19 @@ public sealed unsafe class ManagedGemm : IGemm
                 if (j >= n) new Span<float>(dst, k).Clear();
                 else if (transposeB) new ReadOnlySpan<float>(b + (long)j * ldb, k).CopyTo(new Span<float>(dst, k));
                 else for (int p = 0; p < k; p++) dst[p] = b[(long)p * ldb + j];
+            }
+            if (group == 2)
+            {
+                for (int i = 0; i < m; i += 4)
+                {
+                    float* a0 = a + (long)i * lda;
+                    int rows = Math.Min(4, m - i);
+                    GemmKernels.Dot4x2(k, a0, rows > 1 ? a0 + lda : a0, rows > 2 ? a0 + 2L * lda : a0, rows > 3 ? a0 + 3L * lda : a0, bt, k, sums);
+                    for (int r = 0; r < rows; r++)
+                        for (int j = 0; j < n; j++)
+                            Combine(c + (long)(i + r) * ldc + j, sums[r * 2 + j], alpha, beta);
+                }
+                return;
             }
             for (int j0 = 0; j0 < n; j0 += DotColumns)
             {

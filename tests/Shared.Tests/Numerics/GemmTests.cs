@@ -89,6 +89,27 @@ public sealed class GemmTests
             }
     }
 
+    [Theory]
+    [InlineData(11, 37, false)]
+    [InlineData(13, 128, true)]
+    public void A_two_column_product_has_the_bits_of_those_columns_in_a_six_column_one(int m, int k, bool transposeB)
+    {
+        var rng = new Rng(21);
+        float[] a = Random(rng, m * k), b6 = Random(rng, k * 6);
+        // B's two columns on their own, stored as the product reads them (rows of B, or rows of Bᵀ).
+        float[] b2 = new float[k * 2];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < 2; j++)
+                b2[transposeB ? j * k + p : p * 2 + j] = transposeB ? b6[j * k + p] : b6[p * 6 + j];
+        float[] c6 = new float[m * 6], c2 = new float[m * 2];
+        var gemm = new ManagedGemm();
+        gemm.Multiply(false, transposeB, m, 6, k, 1f, a, k, b6, transposeB ? k : 6, 0f, c6, 6);
+        gemm.Multiply(false, transposeB, m, 2, k, 1f, a, k, b2, transposeB ? k : 2, 0f, c2, 2);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < 2; j++)
+                Assert.Equal(c6[i * 6 + j], c2[i * 2 + j]);
+    }
+
     [Fact]
     public void A_bias_row_too_short_is_refused()
     {

@@ -35,14 +35,14 @@ public readonly unsafe struct GemmEpilogue
         if (_mask != 0)
         {
             float* mask = (float*)_mask + (long)row0 * _maskStride + col0;
-            for (int r = 0; r < rows; r++, c += ldc, mask += _maskStride) Mask(c, mask, cols);
+            for (int r = 0; r < rows; r++, c += ldc, mask += _maskStride) Row(c, mask, cols, isMask: true);
             return;
         }
         int group = row0 / _rowsPerAddRow, inGroup = row0 - group * _rowsPerAddRow;
         float* add = (float*)_add + (long)group * _addStride + col0;
         for (int r = 0; r < rows; r++, c += ldc)
         {
-            AddRelu(c, add, cols);
+            Row(c, add, cols, isMask: false);
             if (++inGroup == _rowsPerAddRow)
             {
                 inGroup = 0;
@@ -60,7 +60,10 @@ public readonly unsafe struct GemmEpilogue
 
     internal bool IsMask => _mask != 0;
 
-    /// <summary>The pass on values not yet stored, element by element as <see cref="Apply"/> does it.</summary>
+    /// <summary>
+    /// The pass on values not yet stored: <c>max(c + operand, 0)</c> (NaN propagates, as through
+    /// TensorPrimitives.Max), or c where the mask's operand is &gt; 0 and 0 elsewhere. <see cref="Apply"/> uses the same.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> OnRegisters(Vector512<float> c, float* operand, bool isMask) => isMask
         ? Vector512.BitwiseAnd(c, Vector512.GreaterThan(Vector512.Load(operand), Vector512<float>.Zero))
@@ -88,22 +91,12 @@ public readonly unsafe struct GemmEpilogue
         }
     }
 
-    // NaN propagates (Vector256.Max), as through TensorPrimitives.Max.
+    /// <summary>The pass over one row of C, with <see cref="OnRegisters(Vector256{float}, float*, bool)"/>'s operations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRelu(float* c, float* add, int n)
+    private static void Row(float* c, float* operand, int n, bool isMask)
     {
         int j = 0;
-        for (; j + 8 <= n; j += 8) Vector256.Max(Vector256.Load(c + j) + Vector256.Load(add + j), Vector256<float>.Zero).Store(c + j);
-        for (; j < n; j++) c[j] = MathF.Max(c[j] + add[j], 0f);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Mask(float* c, float* activation, int n)
-    {
-        int j = 0;
-        for (; j + 8 <= n; j += 8)
-            Vector256.BitwiseAnd(Vector256.Load(c + j), Vector256.GreaterThan(Vector256.Load(activation + j), Vector256<float>.Zero)).Store(c + j);
-        for (; j < n; j++)
-            if (!(activation[j] > 0f)) c[j] = 0f;
+        for (; j + 8 <= n; j += 8) OnRegisters(Vector256.Load(c + j), operand + j, isMask).Store(c + j);
+        for (; j < n; j++) c[j] = OnRegisters(c[j], operand[j], isMask);
     }
 }

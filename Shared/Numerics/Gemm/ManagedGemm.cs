@@ -439,7 +439,8 @@ public sealed unsafe class ManagedGemm : IGemm
     /// <summary>
     /// Shallow products (a first layer over actions or observations, an outer product): packing and micro-tiles would
     /// spend more on C's stores and reloads than on the few FMAs, so each row of C is built once as Σ_p a_ip·op(B)[p, :]
-    /// from op(B)'s k rows (kept in L1), 32 columns at a time in registers, and the epilogue runs while the row is in L1.
+    /// from op(B)'s k rows (kept in L1), 32 or 64 columns at a time in registers, and the epilogue runs on each group of
+    /// columns before it is stored.
     /// </summary>
     [SkipLocalsInit]
     private static void FewDepth(

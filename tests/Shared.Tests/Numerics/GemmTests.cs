@@ -110,6 +110,22 @@ public sealed class GemmTests
                 Assert.Equal(c6[i * 6 + j], c2[i * 2 + j]);
     }
 
+    [Theory]
+    [InlineData(256, 256, 256, false)]
+    [InlineData(200, 300, 270, true)] // a partial panel packed beside full ones read in place, two depth blocks, Aᵀ
+    public void B_read_in_place_gives_the_bits_of_B_packed(int m, int n, int k, bool transposeA)
+    {
+        // The same rows of C from a product short enough to read B in place and from one twice as tall, which packs it.
+        var rng = new Rng(22);
+        float[] a = Random(rng, 2 * m * k), b = Random(rng, k * n);
+        int lda = transposeA ? 2 * m : k;
+        float[] shortC = new float[m * n], tallC = new float[2 * m * n];
+        var gemm = new ManagedGemm();
+        gemm.Multiply(transposeA, false, m, n, k, 1f, a, lda, b, n, 0f, shortC, n);
+        gemm.Multiply(transposeA, false, 2 * m, n, k, 1f, a, lda, b, n, 0f, tallC, n);
+        Assert.Equal(shortC, tallC.AsSpan(0, m * n).ToArray());
+    }
+
     [Fact]
     public void A_bias_row_too_short_is_refused()
     {

@@ -153,7 +153,7 @@ public sealed unsafe class ManagedGemm : IGemm
     /// Whether a product of <paramref name="rows"/> rows reads an untransposed B in place instead of packing it. With
     /// one row panel each packed panel would be read once. Up to 256 rows (the update's particle blocks), a B at
     /// least 256 floats wide read in place was faster than packed (gemm m×256·256×256: m 128 +8%, 256 +2–4%, 512 even,
-    /// 2048 −4%); at 128 wide it was 2% slower. A stride of a multiple of 4 KB puts every row of B in one L1 set.
+    /// 4096 −6%); at 128 wide it was 2% slower. A stride of a multiple of 4 KB puts every row of B in one L1 set.
     /// </summary>
     private bool ReadBInPlace(int rows, int ldb) =>
         rows <= _mr || (rows <= 256 && ldb >= 256 && ldb % 1024 != 0);

@@ -75,16 +75,11 @@ public sealed class Rng
     /// <summary>Standard normal sample (Box–Muller, both values used).</summary>
     public double NextGaussian()
     {
-        if (_hasSpare)
-        {
-            _hasSpare = false;
-            return _spareGaussian;
-        }
+        if (TryTakeSpareGaussian(out double spare)) return spare;
         double u1 = 1.0 - NextDouble(); // (0, 1]: keeps the log finite
         double u2 = NextDouble();
         (double first, double second) = BoxMuller(u1, u2);
-        _spareGaussian = second;
-        _hasSpare = true;
+        SetSpareGaussian(second);
         return first;
     }
 

@@ -75,7 +75,7 @@ public static class LaunchCommand
             var distributed = new DistributedSummary(launch.Actors, launch.Shards,
                 Math.Round(final.EnvSteps / wall, 1), Math.Round(final.Updates / wall, 1), Math.Round(final.MeanPolicyLagVersions, 2),
                 done.TransitionsDropped, final.TransitionsRetried, final.TransitionsDropped - Math.Min(final.TransitionsDropped, done.TransitionsDropped),
-                cluster.Restarts, Math.Round(wall, 2));
+                cluster.Restarts, Math.Round(wall, 2), ClusterCpuSeconds.Read(cluster));
             string json = distributed.AddTo(await File.ReadAllTextAsync(learnerSummary));
             await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), json + Environment.NewLine);
             log.WriteLine($"launch: done in {wall:F1} s; stopping the learner and the shards");
@@ -111,6 +111,7 @@ public static class LaunchCommand
         while (!cancellationToken.IsCancellationRequested)
         {
             LearnerStatus? status = await TryStatusAsync(learner, TimeSpan.FromSeconds(5));
+            cluster.SampleCpu(); // a child that dies keeps its last reading
             if (status is { Done: true }) return status;
             if (clock.Elapsed >= nextProgress)
             {

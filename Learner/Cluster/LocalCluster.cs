@@ -40,6 +40,12 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public int Restarts => _children.Sum(c => c.Restarts);
 
+    /// <summary>Reads every running child's CPU time (see <see cref="SupervisedChild.CpuTime"/>).</summary>
+    public void SampleCpu()
+    {
+        foreach (SupervisedChild child in _children) child.SampleCpu();
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         WriteDescription();

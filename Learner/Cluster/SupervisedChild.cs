@@ -24,6 +24,8 @@ public sealed partial class SupervisedChild : IAsyncDisposable
     private Process? _process;
     private Task _supervision = Task.CompletedTask;
     private int _restarts;
+    private TimeSpan _cpuOfEarlierIncarnations;
+    private TimeSpan _cpuOfCurrentIncarnation;
 
     public SupervisedChild(ChildSpec spec, string logDirectory, TextWriter supervisorLog, TimeSpan readyTimeout)
     {
@@ -44,6 +46,32 @@ public sealed partial class SupervisedChild : IAsyncDisposable
         get { lock (_gate) return _process is { } p ? SafeId(p) : 0; }
     }
 
+    /// <summary>
+    /// CPU time (user and system, all threads) of every incarnation so far, as of the last <see cref="SampleCpu"/>:
+    /// exact for a running child; an incarnation that has exited since counts its last reading.
+    /// </summary>
+    public TimeSpan CpuTime
+    {
+        get { lock (_gate) return _cpuOfEarlierIncarnations + _cpuOfCurrentIncarnation; }
+    }
+
+    /// <summary>Reads the running incarnation's CPU time; once it has exited, its last reading stands.</summary>
+    public void SampleCpu()
+    {
+        lock (_gate)
+        {
+            if (_process is not { } process || HasExited(process)) return;
+            try
+            {
+                _cpuOfCurrentIncarnation = process.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                // it exited between the two calls
+            }
+        }
+    }
+
     /// <summary>Raised after every start (first and restarts), e.g. to rewrite cluster.json.</summary>
     public event Action<SupervisedChild>? Started;
 
@@ -57,9 +85,13 @@ public sealed partial class SupervisedChild : IAsyncDisposable
         _supervision = SuperviseAsync(process);
     }
 
-    /// <summary>SIGTERM, then a bounded wait for the exit, then kill -9 of what is left. No restart follows.</summary>
+    /// <summary>
+    /// SIGTERM, then a bounded wait for the exit, then kill -9 of what is left. No restart follows. The CPU time is
+    /// read just before the signal: what the child spends on its way out is not counted.
+    /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
+        SampleCpu();
         await _stopping.CancelAsync();
         Process? process;
         lock (_gate) process = _process;
@@ -178,6 +210,8 @@ public sealed partial class SupervisedChild : IAsyncDisposable
             if (!process.Start()) throw new ChildFailedException($"{Spec.Name} could not be started");
             _process?.Dispose(); // the previous incarnation has exited; release its handle and pipes
             _process = process;
+            _cpuOfEarlierIncarnations += _cpuOfCurrentIncarnation;
+            _cpuOfCurrentIncarnation = TimeSpan.Zero;
         }
         lock (log) log.WriteLine($"=== {Spec.Name} started as pid {process.Id} at {DateTime.UtcNow:O}: dotnet {string.Join(' ', process.StartInfo.ArgumentList)}");
         process.BeginOutputReadLine();

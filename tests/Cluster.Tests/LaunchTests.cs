@@ -43,6 +43,9 @@ public sealed class LaunchTests
         Assert.True((double)distributed["mean_policy_lag_versions"]! >= 0);
         Assert.Equal(0, (long)distributed["transitions_dropped"]!);
         Assert.Equal(0, (int)distributed["child_restarts"]!);
+        JsonObject cpu = distributed["cpu_seconds"]!.AsObject();
+        Assert.All(["learner", "shards", "actors", "launch"], role => Assert.True((double)cpu[role]! > 0, $"{role}: {cpu}"));
+        Assert.Equal((double)cpu["learner"]! + (double)cpu["shards"]! + (double)cpu["actors"]! + (double)cpu["launch"]!, (double)cpu["total"]!, 1e-6);
         Assert.All(ClusterDescription.Read(launch.ClusterJson), m => Assert.False(ChildProcess.IsAlive(m.Pid), $"{m.Role}-{m.Index} still runs"));
         Assert.True(File.Exists(Path.Combine(directory.Path, "learner", "checkpoint.safetensors")));
     }

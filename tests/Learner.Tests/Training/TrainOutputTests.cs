@@ -20,7 +20,9 @@ public sealed class TrainOutputTests
         string[] settings = [.. TinyRun.Settings.Select(s => s == "multigoal" ? "MultiGoal" : s)];
         (int exitCode, string output, string error) = LearnerEntryPoint.Run(["train", "--out", temp.Path, .. settings]);
         Assert.True(exitCode == 0, error);
-        Assert.Equal("multigoal", (string?)JsonNode.Parse(output.TrimEnd().Split('\n')[^1])!["env"]);
+        JsonNode summary = JsonNode.Parse(output.TrimEnd().Split('\n')[^1])!;
+        Assert.Equal("multigoal", (string?)summary["env"]);
+        Assert.True((double)summary["process_cpu_seconds"]! > 0);
         Assert.Contains("\nmultigoal, seed 3,", error);
         Assert.DoesNotContain("MultiGoal", error);
         (_, TrainingSettings saved, _) = TrainingCheckpoint.Load(temp.Path);
@@ -46,7 +48,7 @@ public sealed class TrainOutputTests
     public void A_summary_without_evaluation_episodes_has_null_returns_not_NaN()
     {
         var eval = new EvaluationResult(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null);
-        string json = new RunSummary("multigoal", 1, 100, 50, 0, 1.5, 33.3, 66.7, false, "managed", eval).ToJson();
+        string json = new RunSummary("multigoal", 1, 100, 50, 0, 1.5, 33.3, 66.7, 2.9, false, "managed", eval).ToJson();
         Assert.DoesNotContain("NaN", json);
         Assert.Null(JsonNode.Parse(json)!["eval"]!["mean_return"]);
     }

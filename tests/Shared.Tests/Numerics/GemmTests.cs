@@ -111,6 +111,41 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [InlineData(8, 64, 6, false, false)] // two groups of four rows
+    [InlineData(13, 256, 17, true, false)] // three groups and a row, Aᵀ
+    [InlineData(37, 75, 6, false, true)] // 64 columns in groups, 11 row by row; Bᵀ
+    [InlineData(9, 300, 1, true, true)] // an outer product, 256 columns in groups and a 44-column tail
+    [InlineData(11, 40, 24, false, false)] // too narrow for groups: every row alone
+    public void A_shallow_product_takes_each_elements_terms_in_order_in_groups_of_rows_or_alone(int m, int n, int k, bool ta, bool tb)
+    {
+        // Each element must be x₀·b₀ then an FMA per term in p's order, whether its row went in a group of four (with
+        // AVX-512) or alone: the results of a run must not depend on which rows were grouped. The plain product, then
+        // one with the bias-and-ReLU pass fused into its stores.
+        var rng = new Rng((ulong)(m * 7919 + n * 31 + k));
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), add = Random(rng, m * n);
+        float At(int i, int p) => ta ? a[p * lda + i] : a[i * lda + p];
+        float Bt(int p, int j) => tb ? b[j * ldb + p] : b[p * ldb + j];
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0.5f * At(i, 0) * Bt(0, j);
+                for (int p = 1; p < k; p++) sum = MathF.FusedMultiplyAdd(0.5f * At(i, p), Bt(p, j), sum);
+                expected[i * n + j] = sum;
+            }
+        var gemm = new ManagedGemm();
+        float[] c = new float[m * n];
+        gemm.Multiply(ta, tb, m, n, k, 0.5f, a, lda, b, ldb, 0f, c, n);
+        Assert.Equal(expected, c);
+
+        if (ta || tb) return; // the fused pass takes untransposed operands
+        for (int i = 0; i < m * n; i++) expected[i] = MathF.Max(c[i] * 2f + add[i], 0f); // alpha 1: twice the sums above, exactly
+        gemm.MultiplyAddRelu(m, n, k, a, k, b, n, c, n, add, n, 1);
+        Assert.Equal(expected, c);
+    }
+
+    [Theory]
     [InlineData(256, 256, 256, false)]
     [InlineData(200, 300, 270, true)] // a partial panel packed beside full ones read in place, two depth blocks, Aᵀ
     public void B_read_in_place_gives_the_bits_of_B_packed(int m, int n, int k, bool transposeA)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -182,6 +183,57 @@ internal static unsafe class GemmKernels
             sums[4] = MathF.FusedMultiplyAdd(a2[p], b0[p], sums[4]); sums[5] = MathF.FusedMultiplyAdd(a2[p], b1[p], sums[5]);
             sums[6] = MathF.FusedMultiplyAdd(a3[p], b0[p], sums[6]); sums[7] = MathF.FusedMultiplyAdd(a3[p], b1[p], sums[7]);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Dot2x6"/> for four rows with AVX-512 (sums[r * 6 + j]): each 512-bit register holds two rows'
+    /// 8-lane sums side by side, so one FMA does the work of two 256-bit ones, lane for lane the same operations in the
+    /// same order, and each half is summed across as Dot2x6 sums its register: the same bits.
+    /// </summary>
+    public static void Dot4x6(int k, float* a0, float* a1, float* a2, float* a3, float* b, int ldb, float* sums)
+    {
+        float* b0 = b, b1 = b + ldb, b2 = b + 2 * ldb, b3 = b + 3 * ldb, b4 = b + 4 * ldb, b5 = b + 5 * ldb;
+        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s04 = default, s05 = default; // rows 0 | 1
+        Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default, s24 = default, s25 = default; // rows 2 | 3
+        int p = 0;
+        for (; p + 8 <= k; p += 8)
+        {
+            Vector512<float> x01 = Avx512F.InsertVector256(Vector256.Load(a0 + p).ToVector512Unsafe(), Vector256.Load(a1 + p), 1);
+            Vector512<float> x23 = Avx512F.InsertVector256(Vector256.Load(a2 + p).ToVector512Unsafe(), Vector256.Load(a3 + p), 1);
+            Vector512<float> y = Avx512F.BroadcastVector256ToVector512((double*)(b0 + p)).AsSingle();
+            s00 = Vector512.FusedMultiplyAdd(x01, y, s00); s20 = Vector512.FusedMultiplyAdd(x23, y, s20);
+            y = Avx512F.BroadcastVector256ToVector512((double*)(b1 + p)).AsSingle();
+            s01 = Vector512.FusedMultiplyAdd(x01, y, s01); s21 = Vector512.FusedMultiplyAdd(x23, y, s21);
+            y = Avx512F.BroadcastVector256ToVector512((double*)(b2 + p)).AsSingle();
+            s02 = Vector512.FusedMultiplyAdd(x01, y, s02); s22 = Vector512.FusedMultiplyAdd(x23, y, s22);
+            y = Avx512F.BroadcastVector256ToVector512((double*)(b3 + p)).AsSingle();
+            s03 = Vector512.FusedMultiplyAdd(x01, y, s03); s23 = Vector512.FusedMultiplyAdd(x23, y, s23);
+            y = Avx512F.BroadcastVector256ToVector512((double*)(b4 + p)).AsSingle();
+            s04 = Vector512.FusedMultiplyAdd(x01, y, s04); s24 = Vector512.FusedMultiplyAdd(x23, y, s24);
+            y = Avx512F.BroadcastVector256ToVector512((double*)(b5 + p)).AsSingle();
+            s05 = Vector512.FusedMultiplyAdd(x01, y, s05); s25 = Vector512.FusedMultiplyAdd(x23, y, s25);
+        }
+        SumHalves(s00, sums, 0); SumHalves(s01, sums, 1); SumHalves(s02, sums, 2);
+        SumHalves(s03, sums, 3); SumHalves(s04, sums, 4); SumHalves(s05, sums, 5);
+        SumHalves(s20, sums + 2 * DotColumns, 0); SumHalves(s21, sums + 2 * DotColumns, 1); SumHalves(s22, sums + 2 * DotColumns, 2);
+        SumHalves(s23, sums + 2 * DotColumns, 3); SumHalves(s24, sums + 2 * DotColumns, 4); SumHalves(s25, sums + 2 * DotColumns, 5);
+        DotTail(p, k, a0, b, ldb, sums); DotTail(p, k, a1, b, ldb, sums + DotColumns);
+        DotTail(p, k, a2, b, ldb, sums + 2 * DotColumns); DotTail(p, k, a3, b, ldb, sums + 3 * DotColumns);
+    }
+
+    /// <summary>Terms p0..k−1 of one row's six sums, one FMA each in p's order, as Dot2x6's tail adds them.</summary>
+    private static void DotTail(int p0, int k, float* a, float* b, int ldb, float* row)
+    {
+        for (int p = p0; p < k; p++)
+            for (int j = 0; j < DotColumns; j++) row[j] = MathF.FusedMultiplyAdd(a[p], b[j * ldb + p], row[j]);
+    }
+
+    /// <summary>The lower half's sum to sums[column], the upper's to sums[6 + column]: two rows' sums of one column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumHalves(Vector512<float> pair, float* sums, int column)
+    {
+        sums[column] = Vector256.Sum(pair.GetLower());
+        sums[DotColumns + column] = Vector256.Sum(pair.GetUpper());
     }
 
     /// <summary>

@@ -387,7 +387,7 @@ public sealed unsafe class ManagedGemm : IGemm
         int group = n <= 2 ? 2 : DotColumns;
         int width = RoundUp(n, group);
         float[] columns = Buffer(ref t_column, width * k);
-        float* sums = stackalloc float[2 * DotColumns];
+        float* sums = stackalloc float[4 * DotColumns];
         fixed (float* bt = columns)
         {
             for (int j = 0; j < width; j++)
@@ -410,14 +410,19 @@ public sealed unsafe class ManagedGemm : IGemm
                 }
                 return;
             }
+            // Four rows at a time where 512-bit registers hold two rows' 8-lane sums each (the same bits as two).
+            int step = Avx512F.IsSupported ? 4 : 2;
             for (int j0 = 0; j0 < n; j0 += DotColumns)
             {
                 int cols = Math.Min(DotColumns, n - j0);
-                for (int i = 0; i < m; i += 2)
+                for (int i = 0; i < m; i += step)
                 {
                     float* a0 = a + (long)i * lda;
-                    int rows = Math.Min(2, m - i);
-                    GemmKernels.Dot2x6(k, a0, rows == 2 ? a0 + lda : a0, bt + (long)j0 * k, k, sums);
+                    int rows = Math.Min(step, m - i);
+                    if (step == 4)
+                        GemmKernels.Dot4x6(k, a0, rows > 1 ? a0 + lda : a0, rows > 2 ? a0 + 2L * lda : a0, rows > 3 ? a0 + 3L * lda : a0, bt + (long)j0 * k, k, sums);
+                    else
+                        GemmKernels.Dot2x6(k, a0, rows == 2 ? a0 + lda : a0, bt + (long)j0 * k, k, sums);
                     for (int r = 0; r < rows; r++)
                         for (int j = 0; j < cols; j++)
                             Combine(c + (long)(i + r) * ldc + j0 + j, sums[r * DotColumns + j], alpha, beta);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 
@@ -142,6 +143,37 @@ public sealed class GemmTests
         if (ta || tb) return; // the fused pass takes untransposed operands
         for (int i = 0; i < m * n; i++) expected[i] = MathF.Max(c[i] * 2f + add[i], 0f); // alpha 1: twice the sums above, exactly
         gemm.MultiplyAddRelu(m, n, k, a, k, b, n, c, n, add, n, 1);
+        Assert.Equal(expected, c);
+    }
+
+    [Theory]
+    [InlineData(9, 6, 256, false)] // four-row groups and a row alone
+    [InlineData(13, 3, 37, true)] // three columns padded to six; a depth tail; Bᵀ
+    [InlineData(37, 11, 300, false)] // two column groups
+    public void A_few_column_product_sums_each_element_as_eight_lanes_then_its_tail_whatever_the_row_grouping(int m, int n, int k, bool tb)
+    {
+        // Each element is eight running sums of FMAs over p ≡ lane (mod 8), eight terms at a time in p's order, summed
+        // across by Vector256.Sum, then one FMA per term of the depth's tail: the 256-bit kernel's order, which the
+        // 512-bit one (two rows' lanes in one register, four rows at a time) must keep.
+        var rng = new Rng((ulong)(m * 131 + n * 17 + k));
+        int ldb = tb ? k : n;
+        float[] a = Random(rng, m * k), b = Random(rng, k * n);
+        float Bt(int p, int j) => tb ? b[j * ldb + p] : b[p * ldb + j];
+        float[] expected = new float[m * n];
+        Span<float> lanes = stackalloc float[8];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                lanes.Clear();
+                int p = 0;
+                for (; p + 8 <= k; p += 8)
+                    for (int l = 0; l < 8; l++) lanes[l] = MathF.FusedMultiplyAdd(a[i * k + p + l], Bt(p + l, j), lanes[l]);
+                float sum = Vector256.Sum(Vector256.Create<float>(lanes));
+                for (; p < k; p++) sum = MathF.FusedMultiplyAdd(a[i * k + p], Bt(p, j), sum);
+                expected[i * n + j] = sum;
+            }
+        float[] c = new float[m * n];
+        new ManagedGemm().Multiply(false, tb, m, n, k, 1f, a, k, b, ldb, 0f, c, n);
         Assert.Equal(expected, c);
     }
 

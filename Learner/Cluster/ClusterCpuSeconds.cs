@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Serialization;
 
 namespace SoftQDistributed.Learner.Cluster;
@@ -24,6 +23,6 @@ public sealed record ClusterCpuSeconds(
         cluster.SampleCpu();
         static double Seconds(IEnumerable<SupervisedChild> children) => Math.Round(children.Sum(c => c.CpuTime.TotalSeconds), 2);
         return new ClusterCpuSeconds(Seconds([cluster.Learner]), Seconds(cluster.Shards), Seconds(cluster.Actors),
-            Math.Round(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, 2));
+            Math.Round(Environment.CpuUsage.TotalTime.TotalSeconds, 2));
     }
 }

@@ -23,7 +23,7 @@ public static class FinalReport
         SoftQUpdate update = learner.Update;
         var summary = new RunSummary(train.Env, train.Seed, envSteps, update.Updates, update.SkippedUpdates,
             Math.Round(wall, 2), Math.Round(update.Updates / wall, 1), Math.Round(envSteps / wall, 1),
-            Math.Round(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, 2), resumed, update.Backend, eval);
+            Math.Round(Environment.CpuUsage.TotalTime.TotalSeconds, 2), resumed, update.Backend, eval);
         File.WriteAllText(Path.Combine(train.Out, SummaryFileName), summary.ToJson() + Environment.NewLine);
         return summary;
     }

@@ -176,13 +176,8 @@ internal static unsafe class GemmKernels
         }
         sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s10); sums[3] = Vector256.Sum(s11);
         sums[4] = Vector256.Sum(s20); sums[5] = Vector256.Sum(s21); sums[6] = Vector256.Sum(s30); sums[7] = Vector256.Sum(s31);
-        for (; p < k; p++)
-        {
-            sums[0] = MathF.FusedMultiplyAdd(a0[p], b0[p], sums[0]); sums[1] = MathF.FusedMultiplyAdd(a0[p], b1[p], sums[1]);
-            sums[2] = MathF.FusedMultiplyAdd(a1[p], b0[p], sums[2]); sums[3] = MathF.FusedMultiplyAdd(a1[p], b1[p], sums[3]);
-            sums[4] = MathF.FusedMultiplyAdd(a2[p], b0[p], sums[4]); sums[5] = MathF.FusedMultiplyAdd(a2[p], b1[p], sums[5]);
-            sums[6] = MathF.FusedMultiplyAdd(a3[p], b0[p], sums[6]); sums[7] = MathF.FusedMultiplyAdd(a3[p], b1[p], sums[7]);
-        }
+        DotTail(p, k, a0, b, ldb, sums, 2); DotTail(p, k, a1, b, ldb, sums + 2, 2);
+        DotTail(p, k, a2, b, ldb, sums + 4, 2); DotTail(p, k, a3, b, ldb, sums + 6, 2);
     }
 
     /// <summary>
@@ -217,15 +212,18 @@ internal static unsafe class GemmKernels
         SumHalves(s03, sums, 3); SumHalves(s04, sums, 4); SumHalves(s05, sums, 5);
         SumHalves(s20, sums + 2 * DotColumns, 0); SumHalves(s21, sums + 2 * DotColumns, 1); SumHalves(s22, sums + 2 * DotColumns, 2);
         SumHalves(s23, sums + 2 * DotColumns, 3); SumHalves(s24, sums + 2 * DotColumns, 4); SumHalves(s25, sums + 2 * DotColumns, 5);
-        DotTail(p, k, a0, b, ldb, sums); DotTail(p, k, a1, b, ldb, sums + DotColumns);
-        DotTail(p, k, a2, b, ldb, sums + 2 * DotColumns); DotTail(p, k, a3, b, ldb, sums + 3 * DotColumns);
+        DotTail(p, k, a0, b, ldb, sums, DotColumns); DotTail(p, k, a1, b, ldb, sums + DotColumns, DotColumns);
+        DotTail(p, k, a2, b, ldb, sums + 2 * DotColumns, DotColumns); DotTail(p, k, a3, b, ldb, sums + 3 * DotColumns, DotColumns);
     }
 
-    /// <summary>Terms p0..k−1 of one row's six sums, one FMA each in p's order, as Dot2x6's tail adds them.</summary>
-    private static void DotTail(int p0, int k, float* a, float* b, int ldb, float* row)
+    /// <summary>
+    /// The depth's tail of one row's sums against <paramref name="columns"/> columns: terms p0..k−1, one FMA each in
+    /// p's order after the vector part, the same for every dot kernel.
+    /// </summary>
+    private static void DotTail(int p0, int k, float* a, float* b, int ldb, float* row, int columns)
     {
         for (int p = p0; p < k; p++)
-            for (int j = 0; j < DotColumns; j++) row[j] = MathF.FusedMultiplyAdd(a[p], b[j * ldb + p], row[j]);
+            for (int j = 0; j < columns; j++) row[j] = MathF.FusedMultiplyAdd(a[p], b[j * ldb + p], row[j]);
     }
 
     /// <summary>The lower half's sum to sums[column], the upper's to sums[6 + column]: two rows' sums of one column.</summary>
@@ -266,15 +264,6 @@ internal static unsafe class GemmKernels
         sums[3] = Vector256.Sum(s03); sums[4] = Vector256.Sum(s04); sums[5] = Vector256.Sum(s05);
         sums[6] = Vector256.Sum(s10); sums[7] = Vector256.Sum(s11); sums[8] = Vector256.Sum(s12);
         sums[9] = Vector256.Sum(s13); sums[10] = Vector256.Sum(s14); sums[11] = Vector256.Sum(s15);
-        for (; p < k; p++)
-        {
-            float x0 = a0[p], x1 = a1[p];
-            sums[0] = MathF.FusedMultiplyAdd(x0, b0[p], sums[0]); sums[6] = MathF.FusedMultiplyAdd(x1, b0[p], sums[6]);
-            sums[1] = MathF.FusedMultiplyAdd(x0, b1[p], sums[1]); sums[7] = MathF.FusedMultiplyAdd(x1, b1[p], sums[7]);
-            sums[2] = MathF.FusedMultiplyAdd(x0, b2[p], sums[2]); sums[8] = MathF.FusedMultiplyAdd(x1, b2[p], sums[8]);
-            sums[3] = MathF.FusedMultiplyAdd(x0, b3[p], sums[3]); sums[9] = MathF.FusedMultiplyAdd(x1, b3[p], sums[9]);
-            sums[4] = MathF.FusedMultiplyAdd(x0, b4[p], sums[4]); sums[10] = MathF.FusedMultiplyAdd(x1, b4[p], sums[10]);
-            sums[5] = MathF.FusedMultiplyAdd(x0, b5[p], sums[5]); sums[11] = MathF.FusedMultiplyAdd(x1, b5[p], sums[11]);
-        }
+        DotTail(p, k, a0, b, ldb, sums, DotColumns); DotTail(p, k, a1, b, ldb, sums + DotColumns, DotColumns);
     }
 }

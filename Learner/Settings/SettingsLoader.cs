@@ -98,6 +98,7 @@ public static class SettingsLoader
         training.Validate();
         softQ.Validate();
         Shared.Environments.EnvironmentRegistry.Default.Get(training.Env); // an unknown name fails here, before any work
+        Shared.Environments.EnvironmentRegistry.Default.Get(training.EvaluationEnv);
         return (configuration, training, softQ);
     }
 

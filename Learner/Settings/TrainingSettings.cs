@@ -31,6 +31,13 @@ public sealed record TrainingSettings
     [Description("Training budget in environment steps (all actors together).")]
     public long EnvSteps { get; init; } = 30_000;
 
+    [Description("Environment of the evaluations, a variant of env (empty: env itself), e.g. tworoutes:start_sigma=0 evaluates every episode from the same start.")]
+    public string EvalEnv { get; init => field = EnvironmentRegistry.Default.Canonical(value); } = "";
+
+    /// <summary>The environment the evaluations run on: <see cref="EvalEnv"/>, or <see cref="Env"/> when it is empty.</summary>
+    [JsonIgnore]
+    public string EvaluationEnv => EvalEnv.Length == 0 ? Env : EvalEnv;
+
     [Description("Episodes of the final evaluation.")]
     public int EvalEpisodes { get; init; } = 100;
 
@@ -94,6 +101,8 @@ public sealed record TrainingSettings
     {
         Require(EnvSteps >= 1, $"env-steps must be at least 1, got {EnvSteps}");
         Require(EvalEpisodes >= 0 && EvalEpisodesPerEpoch >= 0, "evaluation episodes cannot be negative");
+        Require(EnvironmentRegistry.BaseName(EvaluationEnv).Equals(EnvironmentRegistry.BaseName(Env), StringComparison.OrdinalIgnoreCase),
+            $"eval-env must be a variant of env {EnvironmentRegistry.BaseName(Env)}, got {EvalEnv}");
         Require(EpochLength >= 1, $"epoch-length must be at least 1, got {EpochLength}");
         Require(TrainStepsPerEnvStep >= 0, $"train-steps-per-env-step cannot be negative, got {TrainStepsPerEnvStep}");
         Require(ActorThreads >= 1 && EnvsPerActor >= 1, "actor-threads and envs-per-actor must be at least 1");

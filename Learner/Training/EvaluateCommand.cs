@@ -34,12 +34,12 @@ public static class EvaluateCommand
             ? TrainingCheckpoint.PolicyFileName : TrainingCheckpoint.FileName;
         (SafetensorsFile file, TrainingSettings train, SoftQSettings softQ) = TrainingCheckpoint.Load(checkpointPath, fileName);
         Console.Error.WriteLine($"evaluate: policy from {Path.GetFullPath(file.Source)}");
-        IEnvironment env = EnvironmentRegistry.Default.Make(train.Env);
+        IEnvironment env = EnvironmentRegistry.Default.Make(train.EvaluationEnv);
         var nets = new SoftQNetworks(env.ObservationDim, env.ActionDim, softQ.Hidden, new Rng(0));
         TrainingCheckpoint.LoadPolicy(file, nets);
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
-        EvaluationResult eval = Evaluator.Run(train.Env, nets.Policy, gemm, episodes, seed == 0 ? train.Seed + 20_000 : seed, deterministic: softQ.DeterministicPolicy);
-        Console.WriteLine(JsonSerializer.Serialize(new { env = train.Env, checkpoint = file.Source, eval }));
+        EvaluationResult eval = Evaluator.Run(train.EvaluationEnv, nets.Policy, gemm, episodes, seed == 0 ? train.Seed + 20_000 : seed, deterministic: softQ.DeterministicPolicy);
+        Console.WriteLine(JsonSerializer.Serialize(new { env = train.EvaluationEnv, checkpoint = file.Source, eval }));
         return 0;
     }
 }

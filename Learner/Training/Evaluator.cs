@@ -15,11 +15,11 @@ public static class Evaluator
 {
     /// <summary>The short evaluation at the end of epoch <paramref name="epoch"/> (its own seed per epoch).</summary>
     public static EvaluationResult Epoch(TrainingSettings train, Mlp policy, IGemm gemm, int epoch, bool deterministic = false) =>
-        Run(train.Env, policy, gemm, train.EvalEpisodesPerEpoch, train.Seed + 10_000 + (ulong)epoch, deterministic: deterministic);
+        Run(train.EvaluationEnv, policy, gemm, train.EvalEpisodesPerEpoch, train.Seed + 10_000 + (ulong)epoch, deterministic: deterministic);
 
     /// <summary>The final evaluation of a run (EvalEpisodes, paths kept for the rollout plot).</summary>
     public static EvaluationResult Final(TrainingSettings train, Mlp policy, IGemm gemm, bool deterministic = false) =>
-        Run(train.Env, policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true, deterministic: deterministic);
+        Run(train.EvaluationEnv, policy, gemm, train.EvalEpisodes, train.Seed + 20_000, keepPaths: true, deterministic: deterministic);
 
     public static EvaluationResult Run(string env, Mlp policy, IGemm gemm, int episodes, ulong seed, bool keepPaths = false, bool deterministic = false)
     {
@@ -30,9 +30,9 @@ public static class Evaluator
         float[] observation = new float[o], next = new float[o], noise = new float[a];
         double[] returns = new double[episodes];
         long totalLength = 0;
-        bool multiGoal = EnvironmentRegistry.BaseName(env).Equals("multigoal", StringComparison.OrdinalIgnoreCase);
-        int[]? goals = multiGoal ? new int[MultiGoal.GoalCount] : null;
-        int[]? routes = env.Equals("tworoutes", StringComparison.OrdinalIgnoreCase) ? new int[TwoRoutes.RouteCount] : null;
+        string task = EnvironmentRegistry.BaseName(env);
+        int[]? goals = task.Equals("multigoal", StringComparison.OrdinalIgnoreCase) ? new int[MultiGoal.GoalCount] : null;
+        int[]? routes = task.Equals("tworoutes", StringComparison.OrdinalIgnoreCase) ? new int[TwoRoutes.RouteCount] : null;
         int reached = 0;
         var paths = new List<float[]>();
         environment.Reset(rng.NextUInt64(), observation);

@@ -31,7 +31,8 @@ public sealed class EnvironmentRegistry
         var registry = new EnvironmentRegistry()
             .Register(new("multigoal", "2-D point mass with four goals (Haarnoja et al. 2017), horizon 30; multigoal:goals=0,2 keeps only goals 0 and 2",
                 () => new MultiGoal()) { CreateVariant = MultiGoal.FromOptions })
-            .Register(new("tworoutes", "2-D point mass that reaches its goal round a wall by one of two routes, horizon 50", () => new TwoRoutes()))
+            .Register(new("tworoutes", "2-D point mass that reaches its goal round a wall by one of two routes, horizon 50; tworoutes:start_sigma=0 starts every episode at the same point",
+                () => new TwoRoutes()) { CreateVariant = TwoRoutes.FromOptions })
             .Register(new("pendulum", "classic Gym pendulum swing-up, 200 steps", () => new Pendulum()));
         foreach (EnvironmentSpec spec in LocomotionTasks.Specs) registry.Register(spec);
         return registry;

@@ -12,8 +12,10 @@ namespace SoftQDistributed.Shared.Environments;
 /// shortest path round the wall (MultiGoal's action cost; its squared distance would make the far start's costs
 /// dwarf everything else), plus 10 and the end of the episode within distance 1 of the goal. Horizon 50.
 /// Both routes (above the wall, below it) are equally long, so the task is symmetric about y = 0.
+/// <c>tworoutes:start_sigma=S</c> draws the start with N(0, S²) instead; <c>start_sigma=0</c> starts every episode at
+/// (-5, 0), where a deterministic policy can take only one route.
 /// </summary>
-public sealed class TwoRoutes : IEnvironment
+public sealed class TwoRoutes(float startSigma) : IEnvironment
 {
     public const int Horizon = 50;
     public const float PositionBound = 7f;
@@ -35,6 +37,23 @@ public sealed class TwoRoutes : IEnvironment
     private float _x;
     private float _y;
 
+    public TwoRoutes() : this(InitialSigma)
+    {
+    }
+
+    /// <summary>The standard deviation of the start's noise on each coordinate.</summary>
+    public float StartSigma { get; } = startSigma >= 0 && float.IsFinite(startSigma) ? startSigma
+        : throw new ArgumentOutOfRangeException(nameof(startSigma), startSigma, "the start's noise is a finite, non-negative standard deviation");
+
+    /// <summary>The variant after the colon of <c>tworoutes:start_sigma=S</c>.</summary>
+    public static TwoRoutes FromOptions(string options)
+    {
+        double sigma = InitialSigma;
+        TaskOptions.Apply(options, "TwoRoutes takes start_sigma=S (a non-negative number)",
+            (key, value) => key == "start_sigma" && TaskOptions.TryWeight(value, out sigma));
+        return new TwoRoutes((float)sigma);
+    }
+
     public string Name => "tworoutes";
     public BoxSpace ObservationSpace { get; } = BoxSpace.Uniform(2, -PositionBound, PositionBound);
     public BoxSpace ActionSpace { get; } = BoxSpace.Uniform(2, -ActionBound, ActionBound);
@@ -49,8 +68,8 @@ public sealed class TwoRoutes : IEnvironment
 
     public void Reset(Span<float> observation)
     {
-        _x = StartX + (float)(InitialSigma * _rng.NextGaussian());
-        _y = (float)(InitialSigma * _rng.NextGaussian());
+        _x = StartX + (float)(StartSigma * _rng.NextGaussian());
+        _y = (float)(StartSigma * _rng.NextGaussian());
         observation[0] = _x;
         observation[1] = _y;
     }

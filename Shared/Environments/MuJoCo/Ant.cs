@@ -5,35 +5,50 @@ namespace SoftQDistributed.Shared.Environments.MuJoCo;
 /// joint, 8 joint torques in [-1, 1]. Observation qpos[2:] (13) and qvel (14); reward
 /// <c>torso x velocity + 1 - 0.5 |a|^2</c>; terminates when the state is not finite or the torso height qpos[2]
 /// leaves [0.2, 1.0]. Frame skip 5 (dt 0.05 s); reset noise U(±0.1) on qpos and 0.1·N(0, 1) on qvel.
-/// The variant <c>ant:reward=speed</c> is the paper's pretraining task (Haarnoja et al. 2017, Section 5.3): the
-/// forward term pays the torso's speed in the ground plane, in any direction, instead of its x velocity.
+/// Options: <c>reward=speed</c> is the paper's pretraining task (Haarnoja et al. 2017, Section 5.3), whose forward
+/// term pays the torso's speed in the ground plane, in any direction, instead of its x velocity;
+/// <c>healthy_reward=H</c> and <c>ctrl_cost_weight=C</c> change those weights as Gymnasium's constructor arguments do
+/// (<c>ant:healthy_reward=0.05,ctrl_cost_weight=0.005</c> pays what the reference's rllab Ant pays).
 /// </summary>
 public sealed class Ant : MuJoCoEnvironment
 {
-    public const string SpeedRewardOption = "reward=speed";
-    public const double ControlCostWeight = 0.5;
-    public const double HealthyReward = 1.0;
+    public const double DefaultControlCostWeight = 0.5;
+    public const double DefaultHealthyReward = 1.0;
     public const double MinHealthyZ = 0.2;
     public const double MaxHealthyZ = 1.0;
 
     private readonly int _torso;
 
-    public Ant(bool speedReward = false) : base("ant", "ant.xml", frameSkip: 5, observationDim: 27, resetNoiseScale: 0.1)
+    public Ant(bool speedReward = false, double healthyReward = DefaultHealthyReward, double controlCostWeight = DefaultControlCostWeight)
+        : base("ant", "ant.xml", frameSkip: 5, observationDim: 27, resetNoiseScale: 0.1)
     {
         _torso = Simulation.BodyId("torso");
         SpeedReward = speedReward;
+        HealthyReward = healthyReward;
+        ControlCostWeight = controlCostWeight;
     }
 
     /// <summary>True for <c>ant:reward=speed</c>: speed in any direction is rewarded, not progress along x.</summary>
     public bool SpeedReward { get; }
 
-    /// <summary>The variant named after the colon of <c>ant:reward=speed</c>; <c>reward=forward</c> is the standard task.</summary>
-    public static Ant FromOptions(string options) => options.ToLowerInvariant() switch
+    public double HealthyReward { get; }
+
+    public double ControlCostWeight { get; }
+
+    /// <summary>The variant after the colon of <c>ant:reward=speed,healthy_reward=H,ctrl_cost_weight=C</c>; any may be left out.</summary>
+    public static Ant FromOptions(string options)
     {
-        SpeedRewardOption => new Ant(speedReward: true),
-        "reward=forward" => new Ant(),
-        _ => throw new ArgumentException($"Ant takes one option, reward=speed or reward=forward, not '{options}'"),
-    };
+        bool speed = false;
+        double healthy = DefaultHealthyReward, control = DefaultControlCostWeight;
+        TaskOptions.Apply(options, "Ant takes reward=speed or reward=forward, healthy_reward=H and ctrl_cost_weight=C (non-negative numbers)", (key, value) => key switch
+        {
+            "reward" => TaskOptions.TryRewardKind(value, out speed),
+            "healthy_reward" => TaskOptions.TryWeight(value, out healthy),
+            "ctrl_cost_weight" => TaskOptions.TryWeight(value, out control),
+            _ => false,
+        });
+        return new Ant(speed, healthy, control);
+    }
 
     public bool IsHealthy
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SoftQDistributed.Shared.Environments.MuJoCo;
 
 /// <summary>
@@ -29,22 +27,13 @@ public sealed class Hopper(double healthyReward = Hopper.DefaultHealthyReward, d
     public static Hopper FromOptions(string options)
     {
         double healthy = DefaultHealthyReward, control = DefaultControlCostWeight;
-        foreach (string option in options.Split(',', StringSplitOptions.TrimEntries))
+        TaskOptions.Apply(options, "Hopper takes healthy_reward=H and ctrl_cost_weight=C (non-negative numbers)", (key, value) => key switch
         {
-            string[] pair = option.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (pair.Length != 2 || !double.TryParse(pair[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value) || value < 0)
-                throw Refused(option);
-            switch (pair[0].ToLowerInvariant())
-            {
-                case "healthy_reward": healthy = value; break;
-                case "ctrl_cost_weight": control = value; break;
-                default: throw Refused(option);
-            }
-        }
+            "healthy_reward" => TaskOptions.TryWeight(value, out healthy),
+            "ctrl_cost_weight" => TaskOptions.TryWeight(value, out control),
+            _ => false,
+        });
         return new Hopper(healthy, control);
-
-        static ArgumentException Refused(string option) =>
-            new($"Hopper takes healthy_reward=H and ctrl_cost_weight=C (non-negative numbers), not '{option}'");
     }
 
     /// <summary>Gymnasium's is_healthy, strict inequalities throughout.</summary>

@@ -8,9 +8,10 @@ public static class LocomotionTasks
         new("swimmer", "MuJoCo Swimmer-v4, 1000 steps (needs libmujoco2.2.2)", () => new Swimmer()),
         new("hopper", "MuJoCo Hopper-v4, 1000 steps (needs libmujoco2.2.2); hopper:healthy_reward=0.5,ctrl_cost_weight=0.01 changes those weights",
             () => new Hopper()) { CreateVariant = Hopper.FromOptions },
-        new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2)", () => new HalfCheetah()),
+        new("halfcheetah", "MuJoCo HalfCheetah-v4, 1000 steps (needs libmujoco2.2.2); halfcheetah:reward=speed pays speed either way (a pretraining task)",
+            () => new HalfCheetah()) { CreateVariant = HalfCheetah.FromOptions },
         new("walker2d", "MuJoCo Walker2d-v4, 1000 steps (needs libmujoco2.2.2)", () => new Walker2d()),
-        new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2); ant:reward=speed pays speed in any direction (the paper's pretraining task)",
+        new("ant", "MuJoCo Ant-v4, 1000 steps (needs libmujoco2.2.2); ant:reward=speed pays speed in any direction (the paper's pretraining task), ant:healthy_reward=0.05,ctrl_cost_weight=0.005 changes those weights",
             () => new Ant()) { CreateVariant = Ant.FromOptions },
         new("humanoid", "MuJoCo Humanoid-v4, 1000 steps (needs libmujoco2.2.2)", () => new Humanoid()),
     ];

@@ -1,6 +1,8 @@
 using SoftQDistributed.Learner;
 using SoftQDistributed.Learner.Settings;
+using SoftQDistributed.Learner.Training;
 using SoftQDistributed.Shared.Acting;
+using SoftQDistributed.Shared.Environments;
 using SoftQDistributed.Shared.Numerics;
 using SoftQDistributed.Shared.Numerics.Gemm;
 using SoftQDistributed.Shared.Numerics.Networks;
@@ -59,6 +61,21 @@ public sealed class DeterministicBaselineTests
         double std = Math.Sqrt(deviations.Select(d => (d - average) * (d - average)).Average());
         Assert.InRange(average, -0.02, 0.02); // 2400 draws: the mean's standard error is 0.004
         Assert.InRange(std, 0.9 * sigma, 1.1 * sigma);
+    }
+
+    [Fact]
+    public void Evaluated_from_one_fixed_start_the_deterministic_policy_takes_one_route_every_episode()
+    {
+        var nets = new SoftQNetworks(2, 2, [16], new Rng(8));
+        var train = new TrainingSettings { Env = "tworoutes", EvalEnv = "tworoutes:start_sigma=0", EvalEpisodes = 20, Seed = 3 };
+
+        EvaluationResult deterministic = Evaluator.Final(train, nets.Policy, new ManagedGemm(), deterministic: true);
+        EvaluationResult stochastic = Evaluator.Final(train, nets.Policy, new ManagedGemm());
+
+        Assert.All(deterministic.Paths, path => Assert.Equal([TwoRoutes.StartX, 0f], path[..2]));
+        Assert.All(deterministic.Paths, path => Assert.Equal(deterministic.Paths[0], path)); // the same episode, 20 times
+        Assert.All(stochastic.Paths, path => Assert.Equal([TwoRoutes.StartX, 0f], path[..2]));
+        Assert.NotEqual(stochastic.Paths[0], stochastic.Paths[1]); // the sampler's noise still varies
     }
 
     [Fact]

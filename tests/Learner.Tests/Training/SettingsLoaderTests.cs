@@ -109,6 +109,23 @@ public sealed class SettingsLayeringTests
         Assert.Contains(expected, error.Message);
     }
 
+    [Fact]
+    public void Evaluations_run_on_the_training_environment_unless_eval_env_names_a_variant_of_it()
+    {
+        Assert.Equal("tworoutes", SettingsLoader.Load(["--env", "tworoutes"]).Training.EvaluationEnv);
+        Assert.Equal("tworoutes:start_sigma=0", SettingsLoader.Load(["--env", "TwoRoutes", "--eval-env", "TwoRoutes:start_sigma=0"]).Training.EvaluationEnv);
+    }
+
+    [Theory]
+    [InlineData("eval-env must be a variant of env tworoutes, got multigoal", "--env", "tworoutes", "--eval-env", "multigoal")]
+    [InlineData("TwoRoutes takes start_sigma=S (a non-negative number), not 'sigma=0'", "--env", "tworoutes", "--eval-env", "tworoutes:sigma=0")]
+    public void A_bad_eval_env_is_one_line(string expected, params string[] args)
+    {
+        Exception error = Assert.ThrowsAny<Exception>(() => SettingsLoader.Load(args)); // SettingsException, or the registry's UnknownEnvironmentException
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     [Theory]
     [InlineData("""{ "SoftQ": { "RewardScal": 2 } }""", "unknown setting SoftQ:RewardScal in {file}; did you mean SoftQ:RewardScale?")]
     [InlineData("""{ "Launch": { "Shard": 2 } }""", "unknown setting Launch:Shard in {file}; did you mean Launch:Shards?")]

@@ -86,4 +86,35 @@ public sealed class TwoRoutesTests
         Assert.Equal(a, b);
         Assert.InRange(a[0], TwoRoutes.StartX - 0.5f, TwoRoutes.StartX + 0.5f);
     }
+
+    [Fact]
+    public void Start_sigma_sets_the_start_noise_and_zero_starts_every_episode_at_the_same_point()
+    {
+        var fixedStart = (TwoRoutes)EnvironmentRegistry.Default.Get("tworoutes:start_sigma=0").CreateRaw();
+        var wide = (TwoRoutes)EnvironmentRegistry.Default.Get("tworoutes:start_sigma=0.5").CreateRaw();
+        var obs = new float[2];
+        var ys = new List<float>();
+        fixedStart.Reset(3, obs);
+        wide.Reset(3, obs);
+        for (int episode = 0; episode < 200; episode++)
+        {
+            fixedStart.Reset(obs);
+            Assert.Equal([TwoRoutes.StartX, 0f], obs);
+            wide.Reset(obs);
+            ys.Add(obs[1]);
+        }
+        Assert.Equal(TwoRoutes.InitialSigma, new TwoRoutes().StartSigma);
+        double std = Math.Sqrt(ys.Select(y => (double)y * y).Average());
+        Assert.InRange(std, 0.4, 0.6); // 200 draws of N(0, 0.5²)
+    }
+
+    [Theory]
+    [InlineData("tworoutes:start_sigma=-1", "not 'start_sigma=-1'")]
+    [InlineData("tworoutes:start=0", "not 'start=0'")]
+    public void TwoRoutes_takes_only_a_non_negative_start_sigma(string name, string expected)
+    {
+        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get(name));
+        Assert.Contains("TwoRoutes takes start_sigma=S (a non-negative number)", refused.Message);
+        Assert.Contains(expected, refused.Message);
+    }
 }

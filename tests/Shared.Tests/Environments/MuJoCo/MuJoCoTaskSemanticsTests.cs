@@ -53,10 +53,13 @@ public sealed class MuJoCoTaskSemanticsTests
         Assert.Equal((float)Math.Clamp(env.Simulation.Qvel[0], -10, 10), observation[env.Simulation.Nq - skipped]);
     }
 
-    [MuJoCoFact]
-    public void Ant_pays_the_torso_body_velocity()
+    [MuJoCoTheory]
+    [InlineData("ant", 1.0, 0.5)]
+    [InlineData("ant:healthy_reward=0.05,ctrl_cost_weight=0.005", 0.05, 0.005)]
+    [InlineData("ant:reward=forward,ctrl_cost_weight=0", 1.0, 0.0)]
+    public void Ant_pays_the_torso_body_velocity(string name, double healthy, double controlWeight)
     {
-        using MuJoCoEnvironment env = MuJoCoTasks.Raw("ant");
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw(name);
         var observation = new float[27];
         env.Reset(5, observation);
         int torso = env.Simulation.BodyId("torso");
@@ -66,15 +69,17 @@ public sealed class MuJoCoTaskSemanticsTests
         StepResult result = env.Step(action, observation);
 
         double xVelocity = (env.Simulation.Xpos[3 * torso] - xBefore) / 0.05;
-        double control = 0.5 * action.Sum(a => (double)a * a);
-        Assert.Equal((float)(xVelocity + 1.0 - control), result.Reward, 1e-5f);
+        double control = controlWeight * action.Sum(a => (double)a * a);
+        Assert.Equal((float)(xVelocity + healthy - control), result.Reward, 1e-5f);
         Assert.Equal(env.Simulation.Qpos[2..].ToArray().Select(v => (float)v), observation[..13]);
     }
 
-    [MuJoCoFact]
-    public void The_pretraining_ant_pays_its_speed_in_any_direction()
+    [MuJoCoTheory]
+    [InlineData("ant:reward=speed", 1.0, 0.5)]
+    [InlineData("ant:reward=speed,healthy_reward=0.05,ctrl_cost_weight=0.005", 0.05, 0.005)]
+    public void The_pretraining_ant_pays_its_speed_in_any_direction(string name, double healthy, double controlWeight)
     {
-        using var env = (MuJoCoEnvironment)EnvironmentRegistry.Default.Get("ant:reward=speed").CreateRaw();
+        using var env = (MuJoCoEnvironment)EnvironmentRegistry.Default.Get(name).CreateRaw();
         var observation = new float[27];
         env.Reset(5, observation);
         int torso = env.Simulation.BodyId("torso");
@@ -84,18 +89,48 @@ public sealed class MuJoCoTaskSemanticsTests
         StepResult result = env.Step(action, observation);
 
         double speed = Math.Sqrt(env.Simulation.Qvel[0] * env.Simulation.Qvel[0] + env.Simulation.Qvel[1] * env.Simulation.Qvel[1]);
-        double control = 0.5 * action.Sum(a => (double)a * a);
+        double control = controlWeight * action.Sum(a => (double)a * a);
         Assert.True(speed > 0);
         Assert.Equal(speed, env.LastTerms.Forward, 1e-12);
         Assert.Equal((env.Simulation.Xpos[3 * torso] - xBefore) / 0.05, env.LastTerms.XVelocity, 1e-12); // still reported, not paid
-        Assert.Equal((float)(speed + 1.0 - control), result.Reward, 1e-5f);
+        Assert.Equal((float)(speed + healthy - control), result.Reward, 1e-5f);
+    }
+
+    [MuJoCoFact]
+    public void The_pretraining_halfcheetah_pays_its_speed_either_way()
+    {
+        using MuJoCoEnvironment env = MuJoCoTasks.Raw("halfcheetah:reward=speed");
+        var observation = new float[17];
+        env.Reset(5, observation);
+        int backwards = 0;
+        for (int step = 0; step < 40; step++)
+        {
+            float[] action = MuJoCoTasks.RandomAction(new Rng((ulong)step), 6);
+            StepResult result = env.Step(action, observation);
+            double control = 0.1 * action.Sum(a => (double)a * a);
+            Assert.Equal(Math.Abs(env.LastTerms.XVelocity), env.LastTerms.Forward, 12);
+            Assert.Equal((float)(Math.Abs(env.LastTerms.XVelocity) - control), result.Reward, 1e-5f);
+            if (env.LastTerms.XVelocity < 0) backwards++;
+        }
+        Assert.InRange(backwards, 1, 39); // both signs were met, so the absolute value was tested
     }
 
     [Fact]
-    public void The_ant_takes_only_its_two_reward_options()
+    public void The_halfcheetah_takes_only_its_reward_kind()
     {
-        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get("ant:reward=sideways"));
-        Assert.Contains("reward=speed or reward=forward", refused.Message);
+        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get("halfcheetah:reward=fast"));
+        Assert.Contains("HalfCheetah takes reward=speed or reward=forward, not 'reward=fast'", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("ant:reward=sideways", "not 'reward=sideways'")]
+    [InlineData("ant:reward=speed,healthy_reward=-0.05", "not 'healthy_reward=-0.05'")]
+    [InlineData("ant:ctrl_cost=0.005", "not 'ctrl_cost=0.005'")]
+    public void The_ant_takes_only_its_reward_kind_and_two_weights(string name, string expected)
+    {
+        var refused = Assert.Throws<UnknownEnvironmentException>(() => EnvironmentRegistry.Default.Get(name));
+        Assert.Contains("Ant takes reward=speed or reward=forward, healthy_reward=H and ctrl_cost_weight=C", refused.Message);
+        Assert.Contains(expected, refused.Message);
     }
 
     [Theory]

@@ -10,8 +10,16 @@ public static class EnvironmentDefaults
     private static readonly Dictionary<string, Dictionary<string, string>> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {
         ["multigoal"] = PointMass(),
-        // The exploration task: MultiGoal's settings (the same scale of rewards and of the action square).
-        ["tworoutes"] = PointMass(),
+        // The exploration task: MultiGoal's settings (the same scale of rewards and of the action square), but 4000
+        // updates between target copies over 80 000 steps (the same 20 copies as 1000 over 20 000), which keeps the
+        // two routes' values level, and evaluations from the start itself, where a deterministic policy has one
+        // route (exploration.md has the runs that chose them).
+        ["tworoutes"] = new(PointMass())
+        {
+            ["SoftQ:TargetUpdateInterval"] = "4000",
+            ["Train:EnvSteps"] = "80000",
+            ["Train:EvalEnv"] = "tworoutes:start_sigma=0",
+        },
         // The reference gives no Pendulum setting. Measured on seed 1 at 30k steps (mean return of 20 evaluation
         // episodes): reward scale 1 → −235, 5 → −173, 10 → −163; 10 keeps enough entropy to explore and is the default.
         ["pendulum"] = new()

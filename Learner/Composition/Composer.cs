@@ -37,7 +37,7 @@ public static class Composer
         CompositionPlan plan = CompositionPlan.For(sources);
         SourceRun first = sources[0];
         SoftQSettings softQ = first.SoftQ;
-        TrainingSettings train = first.Train with { Env = plan.EvaluationEnv, Seed = settings.Seed, Out = settings.Out, EvalEpisodes = settings.EvalEpisodes };
+        TrainingSettings train = first.Train with { Env = plan.EvaluationEnv, EvalEnv = "", Seed = settings.Seed, Out = settings.Out, EvalEpisodes = settings.EvalEpisodes };
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(first.Train.Backend), 1, log);
         var policy = new Mlp(new MlpShape(first.ObsDim, first.ActDim, softQ.Hidden, first.ActDim, TanhOutput: true));
         policy.InitializeXavier(new Rng(settings.Seed));

@@ -112,8 +112,11 @@ public sealed class SettingsLayeringTests
     [Fact]
     public void Evaluations_run_on_the_training_environment_unless_eval_env_names_a_variant_of_it()
     {
-        Assert.Equal("tworoutes", SettingsLoader.Load(["--env", "tworoutes"]).Training.EvaluationEnv);
-        Assert.Equal("tworoutes:start_sigma=0", SettingsLoader.Load(["--env", "TwoRoutes", "--eval-env", "TwoRoutes:start_sigma=0"]).Training.EvaluationEnv);
+        Assert.Equal("multigoal:goals=2", SettingsLoader.Load(["--env", "multigoal:goals=2"]).Training.EvaluationEnv);
+        // TwoRoutes evaluates from its fixed start by default; drawn starts or another spread on request.
+        Assert.Equal("tworoutes:start_sigma=0", SettingsLoader.Load(["--env", "tworoutes"]).Training.EvaluationEnv);
+        Assert.Equal("tworoutes", SettingsLoader.Load(["--env", "tworoutes", "--eval-env", "tworoutes"]).Training.EvaluationEnv);
+        Assert.Equal("tworoutes:start_sigma=0.5", SettingsLoader.Load(["--env", "TwoRoutes", "--eval-env", "TwoRoutes:start_sigma=0.5"]).Training.EvaluationEnv);
     }
 
     [Theory]

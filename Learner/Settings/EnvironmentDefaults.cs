@@ -12,10 +12,12 @@ public static class EnvironmentDefaults
         ["multigoal"] = PointMass(),
         // The exploration task: MultiGoal's settings (the same scale of rewards and of the action square), but 4000
         // updates between target copies over 80 000 steps (the same 20 copies as 1000 over 20 000), which keeps the
-        // two routes' values level, and evaluations from the start itself, where a deterministic policy has one
-        // route (exploration.md has the runs that chose them).
+        // two routes' values level, a temperature a quarter higher (reward scale 0.08), which keeps the policy from
+        // following what difference remains, and evaluations from the start itself, where a deterministic policy has
+        // one route (exploration.md has the runs that chose them).
         ["tworoutes"] = new(PointMass())
         {
+            ["SoftQ:RewardScale"] = "0.08",
             ["SoftQ:TargetUpdateInterval"] = "4000",
             ["Train:EnvSteps"] = "80000",
             ["Train:EvalEnv"] = "tworoutes:start_sigma=0",

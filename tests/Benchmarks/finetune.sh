@@ -12,7 +12,7 @@
 # --backend: train's --backend for every run (default auto, which races the GEMMs at start: name one for runs that
 # repeat bit for bit). --keep: a run whose summary.json exists is not trained again (an interrupted experiment goes on).
 # A minutes-long check of the mechanism: --pretrain multigoal --task multigoal:goals=2 --pretrain-steps 20000 --steps 10000
-# A MuJoCo task that learns within the budget (about 40 minutes alone on two cores):
+# A MuJoCo task that learns within the budget (about half an hour alone on two cores):
 #   --pretrain halfcheetah:reward=speed --task halfcheetah --finetune-steps 100000 --jobs 1
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -98,7 +98,7 @@ public static class SettingsLoader
         training.Validate();
         softQ.Validate();
         Shared.Environments.EnvironmentRegistry.Default.Get(training.Env); // an unknown name fails here, before any work
-        Shared.Environments.EnvironmentRegistry.Default.Get(training.EvaluationEnv);
+        if (training.EvalEnv.Length > 0) Shared.Environments.EnvironmentRegistry.Default.Get(training.EvalEnv);
         return (configuration, training, softQ);
     }
 

@@ -65,7 +65,7 @@ public sealed class EnvironmentRegistry
         if (spec.CreateVariant is null) throw new UnknownEnvironmentException(name, $"{spec.Name} takes no options");
         try
         {
-            spec.CreateVariant(parts[1]); // refuses bad options here, before any work
+            (spec.CreateVariant(parts[1]) as IDisposable)?.Dispose(); // refuses bad options here, before any work; a MuJoCo probe frees its model
         }
         catch (ArgumentException e)
         {

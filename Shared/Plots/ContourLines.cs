@@ -4,7 +4,8 @@ namespace SoftQDistributed.Shared.Plots;
 
 /// <summary>
 /// Marching squares: the iso-lines of a field sampled on a regular grid, as SVG path data in pixel
-/// coordinates. Saddle cells are split using the cell's centre value.
+/// coordinates. Saddle cells are split using the cell's centre value; cells with an undefined (non-finite) corner
+/// get no line, since there is no crossing to place on their edges.
 /// </summary>
 public static class ContourLines
 {
@@ -23,6 +24,7 @@ public static class ContourLines
             {
                 // Corners counter-clockwise from bottom-left (in grid terms): a=(i,j), b=(i+1,j), c=(i+1,j+1), d=(i,j+1).
                 double a = values[j, i], b = values[j, i + 1], c = values[j + 1, i + 1], d = values[j + 1, i];
+                if (!double.IsFinite(a + b + c + d)) continue;
                 int index = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (c > level ? 4 : 0) | (d > level ? 8 : 0);
                 if (index is 0 or 15) continue;
 

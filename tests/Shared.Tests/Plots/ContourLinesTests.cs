@@ -44,6 +44,26 @@ public sealed class ContourLinesTests
     }
 
     [Fact]
+    public void Cells_touching_an_undefined_value_get_no_segment_and_no_point_leaves_the_grid()
+    {
+        // A linear field with a hole (the TwoRoutes wall is drawn this way): an undefined corner has no crossing,
+        // and once printed as 0 it drew lines to the plot's corner.
+        double[] xs = [10, 11, 12, 13, 14];
+        double[] ys = [20, 21, 22];
+        var values = new double[3, 5];
+        for (int j = 0; j < 3; j++)
+            for (int i = 0; i < 5; i++) values[j, i] = i;
+        values[1, 2] = double.NaN;
+
+        var points = Points(ContourLines.PathData(values, xs, ys, 1.5));
+
+        Assert.Empty(points); // every cell crossed by x = 11.5 has the hole as a corner
+        var beside = Points(ContourLines.PathData(values, xs, ys, 3.5));
+        Assert.Equal(4, beside.Count);
+        Assert.All(beside, p => Assert.Equal(13.5, p.X, 9));
+    }
+
+    [Fact]
     public void A_level_outside_the_field_draws_nothing()
     {
         var values = new double[,] { { 0, 1 }, { 1, 2 } };

@@ -66,7 +66,7 @@ public sealed class CheckpointDamageTests(TinyRun run) : IClassFixture<TinyRun>
 
         (exitCode, string output, error) = LearnerEntryPoint.Run("evaluate", "--checkpoint", temp.Path, "--episodes", "1");
         Assert.True(exitCode == 0, error);
-        Assert.Contains($"evaluate: policy from {Path.Combine(temp.Path, TrainingCheckpoint.PolicyFileName)}\n", error);
+        Assert.Contains($"evaluate: policy from {Path.Combine(temp.Path, TrainingCheckpoint.PolicyFileName)}, on multigoal\n", error);
         Assert.Contains("\"eval\"", output);
     }
 

@@ -14,6 +14,7 @@
 # A minutes-long check of the mechanism: --pretrain multigoal --task multigoal:goals=2 --pretrain-steps 20000 --steps 10000
 # A MuJoCo task that learns within the budget (about half an hour alone on two cores):
 #   --pretrain halfcheetah:reward=speed --task halfcheetah --finetune-steps 100000 --jobs 1
+# Other settings reach every run through the environment, e.g. SOFTQ__SoftQ__RewardScale=30 (the header names them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pretrain=ant:reward=speed task=ant pretrain_steps=200000 steps=200000 finetune_steps= backend=auto keep=0 out=runs/finetune jobs=2
@@ -38,6 +39,8 @@ learner="dotnet Learner/bin/Release/net10.0/SoftQDistributed.Learner.dll"
 mkdir -p "$out"
 echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "# pretrain $pretrain for $pretrain_steps steps; then $task from scratch for $steps steps and fine-tuned for $finetune_steps, seeds ${seeds[*]}, backend $backend"
+overrides=$(env | grep '^SOFTQ__' | sort | tr '\n' ' ' || true)
+[ -n "$overrides" ] && echo "# settings from the environment, for every run: $overrides"
 # Prints the train arguments of a run unless --keep finds it finished.
 run() { local dir=$1; shift; [ $keep = 1 ] && [ -f "$dir/summary.json" ] || echo "train $* --backend $backend --out $dir --force"; }
 run "$out/pretrained" --env "$pretrain" --seed 1 --env-steps "$pretrain_steps" | xargs -r -I{} sh -c "$learner {} >/dev/null 2>\"$out/pretrained.log\""

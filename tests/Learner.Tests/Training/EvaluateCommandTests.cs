@@ -23,7 +23,7 @@ public sealed class EvaluateCommandTests(TinyRun run) : IClassFixture<TinyRun>
 
     [Theory]
     [InlineData("tworoutes", "error: --env must be a variant of the run's task multigoal, got tworoutes")]
-    [InlineData("multigoal:goals=7", "error: ")]
+    [InlineData("multigoal:goals=7", "error: Environment 'multigoal:goals=7': ")]
     public void Another_task_or_a_bad_option_is_refused_in_one_line_and_the_run_is_untouched(string env, string errorStart)
     {
         using var temp = new TestDirectory();

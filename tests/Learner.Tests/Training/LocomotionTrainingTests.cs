@@ -60,8 +60,24 @@ public sealed class LocomotionTrainingTests
         Assert.Contains("<svg", joints);
         Assert.Contains("actuated joint 2", joints);
         Assert.DoesNotContain("actuated joint 3", joints); // hopper has three motors
+        Assert.DoesNotContain(">y<", File.ReadAllText(files[0])); // a planar model: x only
         Assert.True(LocomotionPlots.Applies("Hopper"));
         Assert.False(LocomotionPlots.Applies("multigoal"));
+    }
+
+    [MuJoCoFact]
+    public void The_ant_moving_in_the_plane_gets_its_y_position_drawn_beside_x()
+    {
+        using var temp = new TestDirectory();
+        var policy = new Mlp(new MlpShape(27, 8, [16], 8, TanhOutput: true));
+        new Rng(2).FillUniform(policy.Parameters, -0.1f, 0.1f);
+
+        IReadOnlyList<string> files = LocomotionPlots.Write(temp.Path, "ant:reward=speed", policy, new ManagedGemm(), 5);
+
+        string position = File.ReadAllText(files[0]);
+        Assert.Contains(">x<", position);
+        Assert.Contains(">y<", position);
+        Assert.Contains(">root position<", position);
     }
 
     private static byte[] Snapshot(EmbeddedTrainer trainer)

@@ -82,7 +82,9 @@ public sealed record FieldFigure(string Title, IReadOnlyList<FieldPanel> Panels)
             {
                 if (pathX.Length != pathY.Length)
                     throw new ArgumentException($"overlay '{overlay.Label}': a path has {pathX.Length} x values but {pathY.Length} y values");
-                svg.Polyline(pathX.Select(area.X.Map).ToArray(), pathY.Select(area.Y.Map).ToArray(), overlay.Color, overlay.StrokeWidth, overlay.Opacity);
+                // A diverged run's NaN positions leave a gap rather than a line to the corner.
+                foreach ((int start, int end) in FiniteRuns.Of(i => pathX[i], i => pathY[i], pathX.Length))
+                    svg.Polyline(pathX[start..end].Select(area.X.Map).ToArray(), pathY[start..end].Select(area.Y.Map).ToArray(), overlay.Color, overlay.StrokeWidth, overlay.Opacity);
             }
         }
         foreach (PointsOverlay overlay in panel.Points)
@@ -90,7 +92,8 @@ public sealed record FieldFigure(string Title, IReadOnlyList<FieldPanel> Panels)
             if (overlay.X.Length != overlay.Y.Length)
                 throw new ArgumentException($"overlay '{overlay.Label}': {overlay.X.Length} x values but {overlay.Y.Length} y values");
             for (int k = 0; k < overlay.X.Length; k++)
-                svg.Circle(area.X.Map(overlay.X[k]), area.Y.Map(overlay.Y[k]), overlay.Radius, overlay.Color, overlay.Stroke, 0.8, overlay.Opacity);
+                if (double.IsFinite(overlay.X[k]) && double.IsFinite(overlay.Y[k]))
+                    svg.Circle(area.X.Map(overlay.X[k]), area.Y.Map(overlay.Y[k]), overlay.Radius, overlay.Color, overlay.Stroke, 0.8, overlay.Opacity);
         }
         svg.CloseGroup();
 

@@ -67,7 +67,7 @@ public sealed record LineChart(string Title, string XLabel, string YLabel, IRead
     {
         if (series.BandLower is null || series.BandUpper is null) return;
         // One polygon per run of finite points: along the upper edge, back along the lower edge.
-        foreach ((int start, int end) in FiniteRuns(i => series.BandLower[i], i => series.BandUpper[i], series.X.Length))
+        foreach ((int start, int end) in FiniteRuns.Of(i => series.BandLower[i], i => series.BandUpper[i], series.X.Length))
         {
             int count = end - start;
             var xs = new double[2 * count];
@@ -85,7 +85,7 @@ public sealed record LineChart(string Title, string XLabel, string YLabel, IRead
 
     private static void DrawLine(SvgBuilder svg, PlotArea area, LineSeries series, string color)
     {
-        foreach ((int start, int end) in FiniteRuns(i => series.Y[i], i => series.Y[i], series.X.Length))
+        foreach ((int start, int end) in FiniteRuns.Of(i => series.Y[i], i => series.Y[i], series.X.Length))
         {
             var xs = new double[end - start];
             var ys = new double[end - start];
@@ -102,21 +102,6 @@ public sealed record LineChart(string Title, string XLabel, string YLabel, IRead
 
     private static string PathThrough(double[] xs, double[] ys) =>
         string.Join(' ', xs.Select((x, i) => (i == 0 ? "M" : "L") + SvgBuilder.F(x) + "," + SvgBuilder.F(ys[i])));
-
-    private static IEnumerable<(int Start, int End)> FiniteRuns(Func<int, double> first, Func<int, double> second, int count)
-    {
-        int start = -1;
-        for (int i = 0; i <= count; i++)
-        {
-            bool finite = i < count && double.IsFinite(first(i)) && double.IsFinite(second(i));
-            if (finite && start < 0) start = i;
-            if (!finite && start >= 0)
-            {
-                yield return (start, i);
-                start = -1;
-            }
-        }
-    }
 
     private void DrawLegend(SvgBuilder svg, PlotArea area)
     {

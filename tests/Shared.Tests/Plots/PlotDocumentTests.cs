@@ -74,6 +74,19 @@ public sealed class PlotDocumentTests : IDisposable
     }
 
     [Fact]
+    public void A_rollout_with_undefined_positions_is_drawn_with_gaps_and_nothing_reaches_the_corner()
+    {
+        // A diverged policy's NaN positions must not become lines to pixel (0, 0): each path is split at them.
+        (double[], double[])[] paths = [([0, 1, double.NaN, 3, 4], [0, 1, 2, 3, 4]), ([double.NaN, 1, 2], [0, double.PositiveInfinity, 2])];
+        XDocument document = SaveAndParse("rollouts-nan.svg", MultiGoalPlots.Rollouts(paths).Save);
+
+        string[] polylines = [.. All(document, "polyline").Select(p => (string)p.Attribute("points")!)];
+        Assert.Equal(["2 points", "2 points", "1 points"], polylines.Select(p => $"{p.Split(' ').Length} points"));
+        double[][] points = [.. polylines.SelectMany(p => p.Split(' ')).Select(point => point.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+        Assert.All(points, xy => Assert.True(xy[0] > 0 && xy[1] > 0, $"a point at ({xy[0]}, {xy[1]}) is outside the panel"));
+    }
+
+    [Fact]
     public void A_variant_s_rollout_figure_marks_only_its_goals()
     {
         XDocument document = SaveAndParse("rollouts-variant.svg", SamplePlots.Rollouts([0, 2]).Save);

@@ -24,7 +24,7 @@ public sealed record CompositionPlan(IReadOnlyList<SourceRun> Sources, string Ev
             if (!run.SoftQ.Hidden.SequenceEqual(first.SoftQ.Hidden))
                 throw new SettingsException($"{run.Directory}'s networks have hidden layers {string.Join("x", run.SoftQ.Hidden)}, {first.Directory}'s " +
                     $"{string.Join("x", first.SoftQ.Hidden)}: compose needs one network shape");
-            if (!EnvironmentRegistry.BaseName(run.Train.Env).Equals(EnvironmentRegistry.BaseName(first.Train.Env), StringComparison.OrdinalIgnoreCase))
+            if (!EnvironmentRegistry.SameTask(run.Train.Env, first.Train.Env))
                 throw new SettingsException($"{run.Directory} trains {run.Train.Env}, {first.Directory} {first.Train.Env}: compose needs one environment " +
                     "(MultiGoal's goal subsets may differ)");
         }

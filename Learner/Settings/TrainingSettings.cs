@@ -101,7 +101,7 @@ public sealed record TrainingSettings
     {
         Require(EnvSteps >= 1, $"env-steps must be at least 1, got {EnvSteps}");
         Require(EvalEpisodes >= 0 && EvalEpisodesPerEpoch >= 0, "evaluation episodes cannot be negative");
-        Require(EnvironmentRegistry.BaseName(EvaluationEnv).Equals(EnvironmentRegistry.BaseName(Env), StringComparison.OrdinalIgnoreCase),
+        Require(EnvironmentRegistry.SameTask(EvaluationEnv, Env),
             $"eval-env must be a variant of env {EnvironmentRegistry.BaseName(Env)}, got {EvalEnv}");
         Require(EpochLength >= 1, $"epoch-length must be at least 1, got {EpochLength}");
         Require(TrainStepsPerEnvStep >= 0, $"train-steps-per-env-step cannot be negative, got {TrainStepsPerEnvStep}");

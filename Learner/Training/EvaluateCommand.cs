@@ -43,8 +43,8 @@ public static class EvaluateCommand
             ? TrainingCheckpoint.PolicyFileName : TrainingCheckpoint.FileName;
         (SafetensorsFile file, TrainingSettings train, SoftQSettings softQ) = TrainingCheckpoint.Load(checkpointPath, fileName);
         string envName = EvaluationEnvironment(train, envVariant);
+        IEnvironment env = EnvironmentRegistry.Default.Make(envName); // refuses bad options in one line, before any output
         Console.Error.WriteLine($"evaluate: policy from {Path.GetFullPath(file.Source)}, on {envName}");
-        IEnvironment env = EnvironmentRegistry.Default.Make(envName);
         var nets = new SoftQNetworks(env.ObservationDim, env.ActionDim, softQ.Hidden, new Rng(0));
         TrainingCheckpoint.LoadPolicy(file, nets);
         IGemm gemm = GemmFactory.Create(UpdateBackend.Gemm(train.Backend), 1, Console.Error.WriteLine);
@@ -57,11 +57,8 @@ public static class EvaluateCommand
     private static string EvaluationEnvironment(TrainingSettings train, string variant)
     {
         if (variant.Length == 0) return train.EvaluationEnv;
-        string name = EnvironmentRegistry.Default.Canonical(variant);
-        string task = EnvironmentRegistry.BaseName(train.Env);
-        if (!EnvironmentRegistry.BaseName(name).Equals(task, StringComparison.OrdinalIgnoreCase))
-            throw new SettingsException($"--env must be a variant of the run's task {task}, got {variant}");
-        EnvironmentRegistry.Default.Get(name); // refuses bad options in one line
-        return name;
+        if (!EnvironmentRegistry.SameTask(variant, train.Env))
+            throw new SettingsException($"--env must be a variant of the run's task {EnvironmentRegistry.BaseName(train.Env)}, got {variant}");
+        return EnvironmentRegistry.Default.Canonical(variant);
     }
 }

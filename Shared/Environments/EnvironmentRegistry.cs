@@ -53,6 +53,9 @@ public sealed class EnvironmentRegistry
     /// <summary>The registered name in <paramref name="name"/>, without its options: <c>multigoal</c> of <c>multigoal:goals=0,2</c>.</summary>
     public static string BaseName(string name) => name.Split(':', 2)[0];
 
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> are variants of one task (<c>multigoal</c>, <c>MultiGoal:goals=2</c>).</summary>
+    public static bool SameTask(string a, string b) => BaseName(a).Equals(BaseName(b), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// The spec of <paramref name="name"/>, options included (its <see cref="EnvironmentSpec.CreateRaw"/> builds that
     /// variant); throws <see cref="UnknownEnvironmentException"/> for an unknown name or options its spec refuses.
